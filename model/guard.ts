@@ -4,7 +4,8 @@
  * the version the chain recorded. Rights are checked by each operation after these.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { invariant } from './defect.ts';
+import { Defect, invariant } from './defect.ts';
+import { SLOT_DEPTH_MAX } from './limits.ts';
 import { incarnationKey, type Capability, type Revoker } from './capability.ts';
 import { ownerOf, type NodeId, type ObjectId } from './ids.ts';
 import { forged, ownerUnavailable, revoked, unknownNode, type Refusal } from './refusal.ts';
@@ -51,12 +52,12 @@ export const mintedCapability = (owner: NodeState, cap: Capability): E.Either<Re
  * Walks the slot chain from the capability's slot up to the root. The capability is revoked at the
  * first slot whose version differs from the version recorded below it. The walk compares the
  * version before following a parent link, because a reused slot's link belongs to its new
- * incarnation.
+ * incarnation. A chain is at most `SLOT_DEPTH_MAX` links long, so a longer walk is a defect.
  */
 export const checkChain = (entry: ObjectState, cap: Capability): E.Either<Refusal, ObjectState> => {
   let slotId = cap.slot;
   let expected = cap.version;
-  for (;;) {
+  for (let depth = 0; depth <= SLOT_DEPTH_MAX; depth += 1) {
     const slot = entry.slots[slotId];
     invariant(slot !== undefined, `slot ${slotId} of ${cap.object} is on a minted chain but not allocated`);
     if (slot.version !== expected) {
@@ -68,6 +69,7 @@ export const checkChain = (entry: ObjectState, cap: Capability): E.Either<Refusa
     expected = slot.parent.version;
     slotId = slot.parent.slot;
   }
+  throw new Defect(`slot chain of ${cap.object} from slot ${cap.slot} is longer than ${SLOT_DEPTH_MAX} links`);
 };
 
 /** Runs the whole guard: live owner, minted, chain valid. Returns the owner's and the object's entries. */

@@ -29,4 +29,7 @@ export const nodeId = (text: string): NodeId => {
 export const objectId = (owner: NodeId, serial: number): ObjectId => `${owner}/${serial}` as ObjectId;
 
 /** Returns the node that owns an object: the part of its id before the slash. */
-export const ownerOf = (object: ObjectId): NodeId => object.slice(0, object.indexOf('/')) as NodeId;
+export const ownerOf = (object: ObjectId): NodeId => {
+  const slash = object.indexOf('/');
+  return (slash < 0 ? object : object.slice(0, slash)) as NodeId;
+};

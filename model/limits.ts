@@ -14,6 +14,10 @@ export const CAVEATS_MAX = 8;
 /** Maximum length of an object's value, in UTF-16 code units. It keeps every message small. */
 export const VALUE_LENGTH_MAX = 1024;
 
+/** Highest version a capability can be minted at: tokens store the version as an unsigned 32-bit
+ * integer. A revoke that moves a slot past it retires the slot instead of freeing it for reuse. */
+export const SLOT_VERSION_MAX = 0xffff_ffff;
+
 /** Maximum number of slots one object may have allocated at once, revoked ones awaiting reuse
  * included. It bounds an owner's memory per object. */
 export const SLOTS_PER_OBJECT_MAX = 4096;

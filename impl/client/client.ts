@@ -1,0 +1,225 @@
+/**
+ * The client library: the model's operations as async calls on tokens. Attenuation happens here,
+ * offline; every other operation is one request to the object's owner, retried with backoff under
+ * a deadline. The owner applies a retried request once, so retrying is always safe.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { ownerOf, unknownNode, type NodeId, type ObjectId, type Rights } from '../../model/index.ts';
+import { REQUEST_DEADLINE_MS, RETRY_DELAY_MS_MAX, RETRY_DELAY_MS_MIN } from '../limits.ts';
+import type { Clock, Logger, Random, TimerId, Transport } from '../ports.ts';
+import {
+  attenuateToken,
+  CapabilityTokenCodec,
+  encodeToken,
+  RevokerTokenCodec,
+  tokenErrorMessages,
+} from '../token/index.ts';
+import { decodeFrame, encodeFrame } from '../wire/frame.ts';
+import { WIRE_VERSION, type RequestBody, type WireOutput, type WireResult } from '../wire/messages.ts';
+import { invalidInput, ok, refusedWith, type Outcome } from './outcome.ts';
+
+export interface ClientPorts {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly transport: Transport;
+  readonly logger: Logger;
+}
+
+export interface ClientOptions {
+  /** Unique in the cluster; request ids are `<id>:<sequence>`. */
+  readonly id: string;
+  /** Every node of the cluster. A token whose owner is not listed is refused as UnknownNode. */
+  readonly nodes: ReadonlyArray<NodeId>;
+  readonly deadlineMs?: number;
+  readonly retryDelayMsMin?: number;
+  readonly retryDelayMsMax?: number;
+}
+
+export type ReadOrWrite = { readonly kind: 'read' } | { readonly kind: 'write'; readonly value: string };
+
+export interface CreateResult {
+  readonly object: ObjectId;
+  readonly cap: string;
+  readonly revoker: string;
+}
+
+export interface DeriveResult {
+  readonly cap: string;
+  readonly revoker: string;
+}
+
+export type InvokeResult = { readonly kind: 'read'; readonly value: string } | { readonly kind: 'write' };
+
+export interface ClientStats {
+  requests: number;
+  retries: number;
+  indeterminate: number;
+  malformedFrames: number;
+}
+
+interface PendingRequest {
+  readonly settle: (result: WireResult) => void;
+}
+
+export class Client {
+  readonly id: string;
+  readonly stats: ClientStats = { requests: 0, retries: 0, indeterminate: 0, malformedFrames: 0 };
+
+  private readonly ports: ClientPorts;
+  private readonly nodes: ReadonlySet<NodeId>;
+  private readonly deadlineMs: number;
+  private readonly retryDelayMsMin: number;
+  private readonly retryDelayMsMax: number;
+  private readonly pending = new Map<string, PendingRequest>();
+  private sequence = 0;
+
+  constructor(ports: ClientPorts, options: ClientOptions) {
+    this.id = options.id;
+    this.ports = ports;
+    this.nodes = new Set(options.nodes);
+    this.deadlineMs = options.deadlineMs ?? REQUEST_DEADLINE_MS;
+    this.retryDelayMsMin = options.retryDelayMsMin ?? RETRY_DELAY_MS_MIN;
+    this.retryDelayMsMax = options.retryDelayMsMax ?? RETRY_DELAY_MS_MAX;
+    ports.transport.onFrame((from, frame) => this.receive(from, frame));
+  }
+
+  async create(node: NodeId, value: string): Promise<Outcome<CreateResult>> {
+    if (!this.nodes.has(node)) {
+      return refusedWith(unknownNode(node));
+    }
+    const outcome = await this.request(node, { op: 'create', node, value });
+    return mapOutput(outcome, (output) =>
+      output.op === 'create' ? { object: output.object, cap: output.cap, revoker: output.revoker } : undefined,
+    );
+  }
+
+  /** Narrows a capability offline: no message is sent and no node needs to be up. */
+  attenuate(cap: string, rights: Rights): Outcome<{ readonly cap: string }> {
+    const token = CapabilityTokenCodec.decode(cap);
+    if (E.isLeft(token)) {
+      return invalidInput(`invalid capability token: ${tokenErrorMessages(token.left).join('; ')}`);
+    }
+    const narrowed = attenuateToken(token.right, rights);
+    return E.isLeft(narrowed) ? refusedWith(narrowed.left) : ok({ cap: encodeToken(narrowed.right) });
+  }
+
+  async derive(cap: string, rights: Rights): Promise<Outcome<DeriveResult>> {
+    const owner = this.ownerOfToken(cap, 'capability');
+    if (owner.kind !== 'ok') {
+      return owner;
+    }
+    const outcome = await this.request(owner.value, { op: 'derive', cap, rights });
+    return mapOutput(outcome, (output) => (output.op === 'derive' ? { cap: output.cap, revoker: output.revoker } : undefined));
+  }
+
+  async revoke(revoker: string): Promise<Outcome<Readonly<Record<string, never>>>> {
+    const owner = this.ownerOfToken(revoker, 'revoker');
+    if (owner.kind !== 'ok') {
+      return owner;
+    }
+    const outcome = await this.request(owner.value, { op: 'revoke', revoker });
+    return mapOutput(outcome, (output) => (output.op === 'revoke' ? {} : undefined));
+  }
+
+  async invoke(cap: string, action: ReadOrWrite): Promise<Outcome<InvokeResult>> {
+    const owner = this.ownerOfToken(cap, 'capability');
+    if (owner.kind !== 'ok') {
+      return owner;
+    }
+    const outcome = await this.request(owner.value, { op: 'invoke', cap, action });
+    return mapOutput(outcome, (output) => (output.op === 'invoke' ? output.result : undefined));
+  }
+
+  private ownerOfToken(text: string, kind: 'capability' | 'revoker'): Outcome<NodeId> {
+    const decoded = kind === 'capability' ? CapabilityTokenCodec.decode(text) : RevokerTokenCodec.decode(text);
+    if (E.isLeft(decoded)) {
+      return invalidInput(`invalid ${kind} token: ${tokenErrorMessages(decoded.left).join('; ')}`);
+    }
+    const owner = ownerOf(decoded.right.object);
+    return this.nodes.has(owner) ? ok(owner) : refusedWith(unknownNode(owner));
+  }
+
+  /** Sends one request to `owner` and retries it with exponential backoff and jitter until an
+   * answer arrives or the deadline passes. */
+  private request(owner: NodeId, body: RequestBody): Promise<Outcome<WireOutput>> {
+    const id = `${this.id}:${this.sequence}`;
+    this.sequence += 1;
+    this.stats.requests += 1;
+    const frame = encodeFrame({ type: 'request', version: WIRE_VERSION, id, body });
+    const { clock, random, transport, logger } = this.ports;
+    const started = clock.now();
+
+    return new Promise((resolve) => {
+      let timer: TimerId | undefined;
+      let attempt = 0;
+
+      const finish = (outcome: Outcome<WireOutput>): void => {
+        if (timer !== undefined) {
+          clock.clearTimer(timer);
+        }
+        this.pending.delete(id);
+        resolve(outcome);
+      };
+
+      const send = (): void => {
+        transport.send(owner, frame);
+        const remaining = this.deadlineMs - (clock.now() - started);
+        const backoff = Math.min(this.retryDelayMsMax, this.retryDelayMsMin * 2 ** attempt);
+        const delay = Math.min(remaining, backoff * (0.5 + random.nextFloat() / 2));
+        timer = clock.setTimer(Math.max(0, delay), () => {
+          timer = undefined;
+          if (clock.now() - started >= this.deadlineMs) {
+            this.stats.indeterminate += 1;
+            logger.warn({ client: this.id, node: owner, request: id, attempts: attempt + 1 }, 'request deadline passed');
+            finish({ kind: 'indeterminate', reason: `no answer from ${owner} within ${this.deadlineMs} ms` });
+            return;
+          }
+          attempt += 1;
+          this.stats.retries += 1;
+          logger.debug({ client: this.id, node: owner, request: id, attempt }, 'retrying request');
+          send();
+        });
+      };
+
+      this.pending.set(id, {
+        settle: (result) => {
+          if (result.ok === true) {
+            finish(ok(result.output));
+          } else if (result.ok === false) {
+            finish(refusedWith(result.refusal));
+          } else {
+            finish(invalidInput(`${owner} rejected request ${id}: ${result.message}`));
+          }
+        },
+      });
+      send();
+    });
+  }
+
+  private receive(from: string, frame: Uint8Array): void {
+    const decoded = decodeFrame(frame);
+    if (E.isLeft(decoded)) {
+      this.stats.malformedFrames += 1;
+      this.ports.logger.warn({ client: this.id, peer: from, reason: decoded.left }, 'dropped a malformed frame');
+      return;
+    }
+    const message = decoded.right;
+    if (message.type !== 'response') {
+      this.stats.malformedFrames += 1;
+      this.ports.logger.warn({ client: this.id, peer: from, request: message.id }, 'dropped a request sent to a client');
+      return;
+    }
+    // A late or duplicated answer finds no pending request and is ignored.
+    this.pending.get(message.id)?.settle(message.result);
+  }
+}
+
+const mapOutput = <T>(outcome: Outcome<WireOutput>, pick: (output: WireOutput) => T | undefined): Outcome<T> => {
+  if (outcome.kind !== 'ok') {
+    return outcome;
+  }
+  const value = pick(outcome.value);
+  return value === undefined
+    ? invalidInput(`the owner answered with a ${outcome.value.op} output to a different operation`)
+    : ok(value);
+};

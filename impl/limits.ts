@@ -1,0 +1,32 @@
+/**
+ * Limits of the reference implementation, in one place. The model's limits are re-exported
+ * unchanged, so the implementation rejects at the same boundaries as the specification.
+ */
+export * from '../model/limits.ts';
+
+/** Minimum length of an owner's MAC key, in bytes: a key shorter than the 32-byte SHA-256 output
+ * weakens HMAC-SHA256. */
+export const OWNER_KEY_BYTES_MIN = 32;
+
+/** Maximum length of an object id inside a token, in bytes: OBJECT_ID_PATTERN admits a
+ * 32-character owner, a slash and a 16-digit serial, all ASCII. */
+export const TOKEN_OBJECT_ID_BYTES_MAX = 49;
+
+/** Maximum length of a token string, in characters: the base64url length of the largest token
+ * (102 bytes with the longest object id and CAVEATS_MAX caveats). Decoding checks it first, so
+ * an oversized input costs no parsing. */
+export const TOKEN_LENGTH_MAX = 136;
+
+/** Maximum size of one message frame, in bytes: a write of the largest value with its token fits
+ * many times over, and a receiver never buffers more than this for one message. */
+export const FRAME_BYTES_MAX = 64 * 1024;
+
+/** How long a client keeps retrying one request before it reports the outcome as indeterminate,
+ * in milliseconds. */
+export const REQUEST_DEADLINE_MS = 5_000;
+
+/** First retry delay of a request, in milliseconds; each retry doubles it, up to the maximum. */
+export const RETRY_DELAY_MS_MIN = 25;
+
+/** Largest retry delay of a request, in milliseconds. */
+export const RETRY_DELAY_MS_MAX = 800;

@@ -1,0 +1,161 @@
+/**
+ * An owner node: holds the shard of the objects it owns, guards every use of them, and answers
+ * requests. It never sends a request to anyone, so an operation involves only the client and the
+ * object's owner. Every effect is logged and synced before any answer that could reveal it.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { NodeId } from '../../model/index.ts';
+import type { Logger, Storage, Transport } from '../ports.ts';
+import { CapabilityTokenCodec, RevokerTokenCodec, tokenErrorMessages, type OwnerKey } from '../token/index.ts';
+import { decodeFrame, encodeFrame } from '../wire/frame.ts';
+import { WIRE_VERSION, type Request, type WireResult } from '../wire/messages.ts';
+import {
+  executeCreate,
+  executeDerive,
+  executeInvoke,
+  executeRevoke,
+  outputOfRecord,
+  type Execution,
+} from './execute.ts';
+import type { OpenedLog, OwnerLog } from './owner-log.ts';
+import { decodeRecord, encodeRecord } from './records.ts';
+import { applyRecord, Shard } from './shard.ts';
+
+export interface OwnerPorts {
+  readonly transport: Transport;
+  readonly storage: Storage;
+  readonly logger: Logger;
+}
+
+export interface OwnerOptions {
+  readonly node: NodeId;
+  readonly key: OwnerKey;
+  readonly openLog: (storage: Storage, logger: Logger) => Promise<OpenedLog>;
+}
+
+export interface OwnerStats {
+  requests: number;
+  duplicates: number;
+  malformedFrames: number;
+  syncs: number;
+}
+
+export class OwnerNode {
+  readonly node: NodeId;
+  readonly shard: Shard;
+  readonly stats: OwnerStats = { requests: 0, duplicates: 0, malformedFrames: 0, syncs: 0 };
+
+  private readonly key: OwnerKey;
+  private readonly transport: Transport;
+  private readonly logger: Logger;
+  private readonly log: OwnerLog;
+  /** Answers to effectful requests, by request id; rebuilt from the log on recovery. */
+  private readonly completed = new Map<string, WireResult>();
+
+  private constructor(options: OwnerOptions, ports: OwnerPorts, log: OwnerLog) {
+    this.node = options.node;
+    this.key = options.key;
+    this.transport = ports.transport;
+    this.logger = ports.logger;
+    this.log = log;
+    this.shard = new Shard(options.node);
+  }
+
+  /** Recovers the shard from the log, then starts answering requests. */
+  static async start(options: OwnerOptions, ports: OwnerPorts): Promise<OwnerNode> {
+    const opened = await options.openLog(ports.storage, ports.logger);
+    const owner = new OwnerNode(options, ports, opened.log);
+    owner.recover(opened.records);
+    ports.transport.onFrame((from, frame) => owner.receive(from, frame));
+    ports.logger.info({ node: owner.node, objects: owner.shard.objects.size }, 'owner started');
+    return owner;
+  }
+
+  private recover(records: ReadonlyArray<Uint8Array>): void {
+    records.forEach((payload, index) => {
+      const decoded = decodeRecord(payload);
+      if (E.isLeft(decoded)) {
+        throw new Error(
+          `cannot recover node ${this.node}: log record ${index} is unreadable (${decoded.left}); restore the data directory from a backup or move it aside`,
+        );
+      }
+      applyRecord(this.shard, decoded.right);
+      this.completed.set(decoded.right.request, { ok: true, output: outputOfRecord(this.key, decoded.right) });
+    });
+    if (records.length > 0) {
+      this.logger.info({ node: this.node, records: records.length, objects: this.shard.objects.size }, 'recovered from log');
+    }
+  }
+
+  private receive(from: string, frame: Uint8Array): void {
+    const decoded = decodeFrame(frame);
+    if (E.isLeft(decoded)) {
+      this.stats.malformedFrames += 1;
+      this.logger.warn({ node: this.node, peer: from, reason: decoded.left }, 'dropped a malformed frame');
+      return;
+    }
+    const message = decoded.right;
+    if (message.type !== 'request') {
+      this.stats.malformedFrames += 1;
+      this.logger.warn({ node: this.node, peer: from, request: message.id }, 'dropped a response sent to an owner');
+      return;
+    }
+    void this.handle(from, message);
+  }
+
+  private async handle(from: string, request: Request): Promise<void> {
+    this.stats.requests += 1;
+    let result = this.completed.get(request.id);
+    if (result !== undefined) {
+      this.stats.duplicates += 1;
+      this.logger.debug({ node: this.node, peer: from, request: request.id }, 'answered a retried request from the completed table');
+    } else {
+      const execution = this.execute(request);
+      result = execution.result;
+      if (execution.record !== null) {
+        this.log.append(encodeRecord(execution.record));
+        applyRecord(this.shard, execution.record);
+        this.completed.set(request.id, result);
+      }
+    }
+
+    // Even a read waits for pending records: answering before they are durable could reveal a
+    // write that a crash then loses.
+    if (this.log.hasPending) {
+      this.stats.syncs += 1;
+      await this.log.sync();
+    }
+    this.transport.send(from, encodeFrame({ type: 'response', version: WIRE_VERSION, id: request.id, result }));
+  }
+
+  private execute(request: Request): Execution {
+    const body = request.body;
+    switch (body.op) {
+      case 'create':
+        if (body.node !== this.node) {
+          return invalid(`create for node ${body.node} was sent to node ${this.node}; send it to the node that will own the object`);
+        }
+        return executeCreate(this.shard, this.key, request.id, body.value);
+      case 'derive': {
+        const token = CapabilityTokenCodec.decode(body.cap);
+        return E.isLeft(token)
+          ? invalid(`capability token is malformed: ${tokenErrorMessages(token.left).join('; ')}`)
+          : executeDerive(this.shard, this.key, request.id, token.right, body.rights);
+      }
+      case 'revoke': {
+        const token = RevokerTokenCodec.decode(body.revoker);
+        return E.isLeft(token)
+          ? invalid(`revoker token is malformed: ${tokenErrorMessages(token.left).join('; ')}`)
+          : executeRevoke(this.shard, this.key, request.id, token.right);
+      }
+      case 'invoke': {
+        const token = CapabilityTokenCodec.decode(body.cap);
+        return E.isLeft(token)
+          ? invalid(`capability token is malformed: ${tokenErrorMessages(token.left).join('; ')}`)
+          : executeInvoke(this.shard, this.key, request.id, token.right, body.action);
+      }
+    }
+  }
+}
+
+const invalid = (message: string): Execution => ({ result: { ok: 'invalid', message }, record: null });

@@ -1,0 +1,278 @@
+/**
+ * Simulated time: a queue of timers ordered by (due time, order of setting). Time moves only when
+ * a run method fires the next timer, so a whole simulation is a deterministic function of its
+ * seed and script. Nothing here reads the real clock.
+ */
+import type { Clock, TimerId } from '../ports.ts';
+import { CLOCK_RUN_EVENTS_MAX } from './defaults.ts';
+
+interface TimerEntry {
+  readonly id: TimerId;
+  readonly due: number;
+  readonly sequence: number;
+  readonly callback: () => void;
+}
+
+/** Why a run stopped: no timer was left, the target time was reached, or the event limit. */
+export type RunStop = 'idle' | 'deadline' | 'limit';
+
+export interface RunResult {
+  /** Number of timers fired by the run. */
+  readonly fired: number;
+  readonly stop: RunStop;
+}
+
+/**
+ * The simulated clock shared by a whole simulation. `step()` is synchronous. The run methods are
+ * async because after each timer they let pending promise continuations (such as code after
+ * `await storage.sync()`) finish before the next timer fires, all at the same simulated time.
+ */
+export class SimClock implements Clock {
+  private time = 0;
+  private sequence = 0;
+  private nextId = 1;
+  private readonly heap: TimerEntry[] = [];
+  private readonly live = new Map<TimerId, TimerEntry>();
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimer(delayMs: number, callback: () => void): TimerId {
+    if (!(Number.isFinite(delayMs) && delayMs >= 0)) {
+      throw new RangeError(`invalid timer delay ${delayMs} ms: use a finite number of milliseconds, at least 0`);
+    }
+
+    return this.setTimerAt(this.time + delayMs, callback);
+  }
+
+  /** Calls `callback` once at the absolute simulated time `dueMs`, which must not be in the
+   * past. Unlike `setTimer(dueMs - now())`, it hits `dueMs` exactly, with no rounding. */
+  setTimerAt(dueMs: number, callback: () => void): TimerId {
+    if (!(Number.isFinite(dueMs) && dueMs >= this.time)) {
+      throw new RangeError(`invalid timer due time ${dueMs} ms: use a finite time at or after now (${this.time} ms)`);
+    }
+
+    const id = this.nextId++ as TimerId;
+    const entry: TimerEntry = { id, due: dueMs, sequence: this.sequence++, callback };
+    this.live.set(id, entry);
+    pushEntry(this.heap, entry);
+    return id;
+  }
+
+  clearTimer(id: TimerId): void {
+    // The entry stays in the heap and is skipped when it reaches the top.
+    this.live.delete(id);
+  }
+
+  /** Returns the number of timers set and not yet fired or cleared. */
+  pendingCount(): number {
+    return this.live.size;
+  }
+
+  /** Returns the due time of the next timer to fire, or undefined when none is pending. */
+  nextDue(): number | undefined {
+    return this.peekLive()?.due;
+  }
+
+  /**
+   * Fires the next pending timer, moving time forward to its due time. Returns false when none is
+   * pending. Promise continuations started by the callback run only after this returns, so
+   * simulations driven by promises use the run methods instead.
+   */
+  step(): boolean {
+    const entry = this.peekLive();
+    if (entry === undefined) {
+      return false;
+    }
+
+    popEntry(this.heap);
+    this.live.delete(entry.id);
+    this.time = entry.due;
+    entry.callback();
+    return true;
+  }
+
+  /** Fires timers until none is pending or `eventsMax` have fired. */
+  async runUntilIdle(eventsMax: number = CLOCK_RUN_EVENTS_MAX): Promise<RunResult> {
+    checkEventsMax(eventsMax);
+    await settle();
+
+    let fired = 0;
+    while (this.live.size > 0) {
+      if (fired >= eventsMax) {
+        return { fired, stop: 'limit' };
+      }
+      this.step();
+      fired++;
+      await settle();
+    }
+    return { fired, stop: 'idle' };
+  }
+
+  /**
+   * Fires every timer due at or before `time`, then sets the clock to `time`. Stops early, with
+   * the clock at the last fired timer, once `eventsMax` timers have fired.
+   */
+  async advanceTo(time: number, eventsMax: number = CLOCK_RUN_EVENTS_MAX): Promise<RunResult> {
+    if (!(Number.isFinite(time) && time >= this.time)) {
+      throw new RangeError(`invalid target time ${time} ms: use a finite time at or after now (${this.time} ms)`);
+    }
+    checkEventsMax(eventsMax);
+    await settle();
+
+    let fired = 0;
+    for (;;) {
+      const due = this.nextDue();
+      if (due === undefined || due > time) {
+        break;
+      }
+      if (fired >= eventsMax) {
+        return { fired, stop: 'limit' };
+      }
+      this.step();
+      fired++;
+      await settle();
+    }
+
+    this.time = time;
+    return { fired, stop: 'deadline' };
+  }
+
+  /** Fires every timer due within the next `durationMs` milliseconds, then moves time by that much. */
+  async runFor(durationMs: number, eventsMax: number = CLOCK_RUN_EVENTS_MAX): Promise<RunResult> {
+    if (!(Number.isFinite(durationMs) && durationMs >= 0)) {
+      throw new RangeError(`invalid duration ${durationMs} ms: use a finite number of milliseconds, at least 0`);
+    }
+    return this.advanceTo(this.time + durationMs, eventsMax);
+  }
+
+  private peekLive(): TimerEntry | undefined {
+    for (;;) {
+      const top = this.heap[0];
+      if (top === undefined || this.live.has(top.id)) {
+        return top;
+      }
+      popEntry(this.heap);
+    }
+  }
+}
+
+/**
+ * A view of a shared clock for one process incarnation. It tracks the timers it set, so that a
+ * crash can cancel them all at once: a crashed process runs no more code.
+ */
+export class ProcessClock implements Clock {
+  private readonly owned = new Set<TimerId>();
+  private stopped = false;
+
+  constructor(private readonly clock: SimClock) {}
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Sets a timer on the shared clock. After `cancelAll()` nothing is set and a placeholder id
+   * is returned, because the calling process no longer exists. */
+  setTimer(delayMs: number, callback: () => void): TimerId {
+    if (this.stopped) {
+      return STOPPED_TIMER_ID;
+    }
+
+    const id = this.clock.setTimer(delayMs, () => {
+      this.owned.delete(id);
+      callback();
+    });
+    this.owned.add(id);
+    return id;
+  }
+
+  clearTimer(id: TimerId): void {
+    if (this.owned.delete(id)) {
+      this.clock.clearTimer(id);
+    }
+  }
+
+  /** Returns the number of timers this view set that have not fired or been cleared. */
+  pendingCount(): number {
+    return this.owned.size;
+  }
+
+  /** Clears every pending timer of this view and ignores any later ones. */
+  cancelAll(): void {
+    this.stopped = true;
+    for (const id of this.owned) {
+      this.clock.clearTimer(id);
+    }
+    this.owned.clear();
+  }
+}
+
+/** Id returned by a stopped `ProcessClock`. `SimClock` numbers its timers from 1, so it never
+ * names a real timer. */
+const STOPPED_TIMER_ID = 0 as TimerId;
+
+const checkEventsMax = (eventsMax: number): void => {
+  if (!(Number.isSafeInteger(eventsMax) && eventsMax >= 0)) {
+    throw new RangeError(`invalid event limit ${eventsMax}: use a non-negative integer`);
+  }
+};
+
+/**
+ * Resolves after every queued promise continuation has run. Node drains the whole microtask
+ * queue before it runs a `setImmediate` callback. The callback carries no time: simulated time
+ * stays where it is.
+ */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const isBefore = (left: TimerEntry, right: TimerEntry): boolean =>
+  left.due < right.due || (left.due === right.due && left.sequence < right.sequence);
+
+const pushEntry = (heap: TimerEntry[], entry: TimerEntry): void => {
+  heap.push(entry);
+
+  let index = heap.length - 1;
+  while (index > 0) {
+    const parent = (index - 1) >> 1;
+    const parentEntry = heap[parent] as TimerEntry;
+    if (!isBefore(entry, parentEntry)) {
+      break;
+    }
+    heap[index] = parentEntry;
+    index = parent;
+  }
+  heap[index] = entry;
+};
+
+const popEntry = (heap: TimerEntry[]): void => {
+  const last = heap.pop();
+  if (last === undefined || heap.length === 0) {
+    return;
+  }
+
+  let index = 0;
+  for (;;) {
+    const left = 2 * index + 1;
+    const right = left + 1;
+    let smallest = last;
+    let smallestIndex = -1;
+
+    const leftEntry = heap[left];
+    if (leftEntry !== undefined && isBefore(leftEntry, smallest)) {
+      smallest = leftEntry;
+      smallestIndex = left;
+    }
+    const rightEntry = heap[right];
+    if (rightEntry !== undefined && isBefore(rightEntry, smallest)) {
+      smallest = rightEntry;
+      smallestIndex = right;
+    }
+    if (smallestIndex === -1) {
+      break;
+    }
+
+    heap[index] = smallest;
+    index = smallestIndex;
+  }
+  heap[index] = last;
+};

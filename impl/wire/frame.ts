@@ -1,0 +1,47 @@
+/**
+ * Frames: one message per frame, as UTF-8 JSON. Decoding never throws: every failure becomes a
+ * message that names what was wrong, for the receiver to log with the peer's id.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type * as t from 'io-ts';
+import { FRAME_BYTES_MAX } from '../limits.ts';
+import { MessageCodec, type Message } from './messages.ts';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+export const encodeFrame = (message: Message): Uint8Array => encoder.encode(JSON.stringify(MessageCodec.encode(message)));
+
+const describeErrors = (errors: t.Errors): string => {
+  const first = errors[0];
+  if (first === undefined) {
+    return 'invalid message';
+  }
+  const path = first.context
+    .map((entry) => entry.key)
+    .filter((key) => key !== '')
+    .join('.');
+  const shown = JSON.stringify(first.value);
+  const value = shown === undefined ? 'undefined' : shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
+  return first.message ?? `invalid value ${value} at ${path === '' ? 'the top level' : path}`;
+};
+
+export const decodeFrame = (frame: Uint8Array): E.Either<string, Message> => {
+  if (frame.byteLength > FRAME_BYTES_MAX) {
+    return E.left(`frame of ${frame.byteLength} bytes exceeds the maximum of ${FRAME_BYTES_MAX} bytes`);
+  }
+  let text: string;
+  try {
+    text = decoder.decode(frame);
+  } catch {
+    return E.left('frame is not valid UTF-8');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return E.left(`frame is not valid JSON (${frame.byteLength} bytes)`);
+  }
+  const decoded = MessageCodec.decode(parsed);
+  return E.isLeft(decoded) ? E.left(`frame is not a valid message: ${describeErrors(decoded.left)}`) : decoded;
+};

@@ -1,0 +1,60 @@
+/**
+ * Runs a fast-check property with the project's seed policy. Each property has a fixed default
+ * seed, so CI is reproducible; `SHARDCAP_SEED`, `SHARDCAP_PATH` and `SHARDCAP_RUNS` override it.
+ * A failure throws with fast-check's report, the seed and path, and the command that replays it.
+ */
+import fc from 'fast-check';
+
+export interface PropertySettings {
+  readonly seed: number;
+  readonly numRuns: number;
+  readonly path?: string;
+}
+
+/** A stable 32-bit seed from a property's name (FNV-1a), so every property has its own default. */
+export const defaultSeed = (name: string): number => {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < name.length; index += 1) {
+    hash ^= name.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash | 0;
+};
+
+const readInteger = (variable: string): number | undefined => {
+  const text = process.env[variable];
+  if (text === undefined || text === '') {
+    return undefined;
+  }
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) {
+    throw new TypeError(`invalid ${variable}=${JSON.stringify(text)}: expected an integer`);
+  }
+  return value;
+};
+
+export const propertySettings = (name: string, numRuns: number): PropertySettings => {
+  const path = process.env['SHARDCAP_PATH'];
+  const settings = {
+    seed: readInteger('SHARDCAP_SEED') ?? defaultSeed(name),
+    numRuns: readInteger('SHARDCAP_RUNS') ?? numRuns,
+  };
+  return path === undefined || path === '' ? settings : { ...settings, path };
+};
+
+export const replayCommand = (name: string, seed: number, path: string | undefined, file: string): string =>
+  `SHARDCAP_SEED=${seed}${path === undefined ? '' : ` SHARDCAP_PATH=${path}`} npx vitest run ${file} -t ${JSON.stringify(name)}`;
+
+/**
+ * Checks `property` and throws when it fails. `file` is the test file, used in the replay command.
+ */
+export const assertProperty = <T>(name: string, file: string, property: fc.IProperty<T>, numRuns: number): void => {
+  const settings = propertySettings(name, numRuns);
+  const details = fc.check(property, settings);
+  if (!details.failed) {
+    return;
+  }
+  const report = fc.defaultReportMessage(details) ?? 'property failed';
+  const replay = replayCommand(name, details.seed, details.counterexamplePath ?? undefined, file);
+  throw new Error(`${name}: ${report}\nreplay: ${replay}`);
+};
