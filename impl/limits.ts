@@ -26,7 +26,11 @@ export const FRAME_BYTES_MAX = 64 * 1024;
 export const REQUEST_DEADLINE_MS = 5_000;
 
 /** First retry delay of a request, in milliseconds; each retry doubles it, up to the maximum. */
-export const RETRY_DELAY_MS_MIN = 25;
+export const RETRY_DELAY_MS_MIN = 50;
 
 /** Largest retry delay of a request, in milliseconds. */
-export const RETRY_DELAY_MS_MAX = 800;
+export const RETRY_DELAY_MS_MAX = 1_000;
+
+/** Maximum payload of one log record, in bytes: a record holds the effect of one request frame, so
+ * 16 frames leave ample room, and recovery treats a larger length field as a corrupt header. */
+export const LOG_RECORD_BYTES_MAX = 16 * FRAME_BYTES_MAX;

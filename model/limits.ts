@@ -19,8 +19,9 @@ export const VALUE_LENGTH_MAX = 1024;
 export const SLOT_VERSION_MAX = 0xffff_ffff;
 
 /** Maximum number of slots one object may have allocated at once, revoked ones awaiting reuse
- * included. It bounds an owner's memory per object. */
-export const SLOTS_PER_OBJECT_MAX = 4096;
+ * included: about a million separately revocable capabilities per object, the scale at which a
+ * revoke must still cost the same as with one. It bounds an owner's memory per object. */
+export const SLOTS_PER_OBJECT_MAX = 1 << 20;
 
 /** Upper bound on the number of state entries one revoke may change: the slot's version and the
  * slot's place on the free list. It holds whatever the number of capabilities derived below. */

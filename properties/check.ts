@@ -45,12 +45,7 @@ export const propertySettings = (name: string, numRuns: number): PropertySetting
 export const replayCommand = (name: string, seed: number, path: string | undefined, file: string): string =>
   `SHARDCAP_SEED=${seed}${path === undefined ? '' : ` SHARDCAP_PATH=${path}`} npx vitest run ${file} -t ${JSON.stringify(name)}`;
 
-/**
- * Checks `property` and throws when it fails. `file` is the test file, used in the replay command.
- */
-export const assertProperty = <T>(name: string, file: string, property: fc.IProperty<T>, numRuns: number): void => {
-  const settings = propertySettings(name, numRuns);
-  const details = fc.check(property, settings);
+const reportFailure = <T>(name: string, file: string, details: fc.RunDetails<T>): void => {
   if (!details.failed) {
     return;
   }
@@ -58,3 +53,22 @@ export const assertProperty = <T>(name: string, file: string, property: fc.IProp
   const replay = replayCommand(name, details.seed, details.counterexamplePath ?? undefined, file);
   throw new Error(`${name}: ${report}\nreplay: ${replay}`);
 };
+
+/**
+ * Checks `property` and throws when it fails. `file` is the test file, used in the replay command.
+ * An asynchronous property returns a promise that rejects instead.
+ */
+export function assertProperty<T>(name: string, file: string, property: fc.IProperty<T>, numRuns: number): void;
+export function assertProperty<T>(name: string, file: string, property: fc.IAsyncProperty<T>, numRuns: number): Promise<void>;
+export function assertProperty<T>(
+  name: string,
+  file: string,
+  property: fc.IProperty<T> | fc.IAsyncProperty<T>,
+  numRuns: number,
+): void | Promise<void> {
+  const settings = propertySettings(name, numRuns);
+  if (property.isAsync()) {
+    return fc.check(property as fc.IAsyncProperty<T>, settings).then((details) => reportFailure(name, file, details));
+  }
+  reportFailure(name, file, fc.check(property as fc.IProperty<T>, settings));
+}

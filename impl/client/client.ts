@@ -161,19 +161,24 @@ export class Client {
         resolve(outcome);
       };
 
+      const deadlineAt = started + this.deadlineMs;
       const send = (): void => {
         transport.send(owner, frame);
-        const remaining = this.deadlineMs - (clock.now() - started);
+        const remaining = deadlineAt - clock.now();
         const backoff = Math.min(this.retryDelayMsMax, this.retryDelayMsMin * 2 ** attempt);
-        const delay = Math.min(remaining, backoff * (0.5 + random.nextFloat() / 2));
-        timer = clock.setTimer(Math.max(0, delay), () => {
-          timer = undefined;
-          if (clock.now() - started >= this.deadlineMs) {
+        const delay = backoff * (0.5 + random.nextFloat() / 2);
+        if (remaining <= delay) {
+          // The last wait ends exactly at the deadline, so the request never outlives it.
+          timer = clock.setTimer(Math.max(0, remaining), () => {
+            timer = undefined;
             this.stats.indeterminate += 1;
             logger.warn({ client: this.id, node: owner, request: id, attempts: attempt + 1 }, 'request deadline passed');
             finish({ kind: 'indeterminate', reason: `no answer from ${owner} within ${this.deadlineMs} ms` });
-            return;
-          }
+          });
+          return;
+        }
+        timer = clock.setTimer(delay, () => {
+          timer = undefined;
           attempt += 1;
           this.stats.retries += 1;
           logger.debug({ client: this.id, node: owner, request: id, attempt }, 'retrying request');

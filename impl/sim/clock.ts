@@ -139,6 +139,32 @@ export class SimClock implements Clock {
     return { fired, stop: 'deadline' };
   }
 
+  /**
+   * Fires timers, one at a time with promise continuations run in between, until `promise`
+   * settles; returns its value or rethrows its error. Throws when no timer is pending and the
+   * promise is still unsettled (nothing could ever settle it), or after `eventsMax` timers.
+   */
+  async runUntilSettled<T>(promise: Promise<T>, eventsMax: number = CLOCK_RUN_EVENTS_MAX): Promise<T> {
+    checkEventsMax(eventsMax);
+    let settled = false;
+    const watched = promise.finally(() => {
+      settled = true;
+    });
+    watched.catch(() => undefined);
+
+    await settle();
+    for (let fired = 0; !settled; fired++) {
+      if (fired >= eventsMax) {
+        throw new Error(`simulation fired ${eventsMax} timers without the awaited operation finishing; raise eventsMax or look for a retry loop`);
+      }
+      if (!this.step()) {
+        throw new Error(`simulation deadlocked at ${this.time} ms: no timer is pending and the awaited operation has not finished`);
+      }
+      await settle();
+    }
+    return watched;
+  }
+
   /** Fires every timer due within the next `durationMs` milliseconds, then moves time by that much. */
   async runFor(durationMs: number, eventsMax: number = CLOCK_RUN_EVENTS_MAX): Promise<RunResult> {
     if (!(Number.isFinite(durationMs) && durationMs >= 0)) {
