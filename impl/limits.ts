@@ -31,6 +31,6 @@ export const RETRY_DELAY_MS_MIN = 50;
 /** Largest retry delay of a request, in milliseconds. */
 export const RETRY_DELAY_MS_MAX = 1_000;
 
-/** Maximum payload of one log record, in bytes: a record holds the effect of one request frame, so
+/** Maximum payload of one log record, in bytes: a record contains the effect of one request frame, so
  * 16 frames leave ample room, and recovery treats a larger length field as a corrupt header. */
 export const LOG_RECORD_BYTES_MAX = 16 * FRAME_BYTES_MAX;

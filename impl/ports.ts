@@ -77,6 +77,15 @@ export interface Storage {
    * process appended since. At start and restart nothing unsynced exists, so it returns exactly
    * the durable bytes. */
   load(): Promise<Uint8Array>;
+
+  /**
+   * Cuts the log to its first `length` bytes and resolves once the cut is durable, as
+   * `ftruncate` followed by `fsync` does. Call it only while no append is unsynced and no sync is
+   * pending, with `length` at most the log's length, and append nothing until it resolves. The
+   * log layer uses it at start to drop a torn or corrupt tail, so that new records never follow
+   * garbage. If the process crashes first, the promise never settles and the cut may be lost.
+   */
+  truncate(length: number): Promise<void>;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

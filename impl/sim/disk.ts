@@ -12,6 +12,10 @@
  * NOTE: this models a file system that writes appended data in file order. Holes, reordered
  * blocks and zero-filled tails, which some file systems leave after a crash, are not simulated
  * except through `corruptTail`.
+ *
+ * A truncate cuts the durable bytes at once and resolves after a sync latency. A real disk may
+ * lose a cut that a crash interrupts, but the simulation always keeps it, which the `Storage`
+ * contract allows.
  */
 import { invariant } from '../../model/defect.ts';
 import type { Storage, TimerId } from '../ports.ts';
@@ -63,6 +67,10 @@ export class SimDisk {
   /** Due time of the latest scheduled sync. Later syncs complete no earlier, so syncs complete
    * in call order. */
   private lastSyncDue = 0;
+  /** Syncs called and not yet completed. A truncate throws while any is pending. */
+  private syncsPending = 0;
+  /** Truncates called and not yet resolved. An append throws while any is pending. */
+  private truncatesPending = 0;
 
   constructor(
     readonly id: string,
@@ -122,6 +130,8 @@ export class SimDisk {
     }
     this.pendingTimers.clear();
     this.handle = undefined;
+    this.syncsPending = 0;
+    this.truncatesPending = 0;
 
     // Both numbers are drawn on every crash, so the stream stays aligned whatever happens.
     const tearDraw = this.random.nextFloat();
@@ -170,6 +180,9 @@ export class SimDisk {
       this.trace.record('disk-stale-append', `${this.id} length=${bytes.length}`);
       return;
     }
+    if (this.truncatesPending > 0) {
+      throw new Error(`cannot append to disk ${JSON.stringify(this.id)} while a truncate is pending: await truncate() first`);
+    }
 
     const offset = this.durableLength + this.unsyncedLength;
     // `new Uint8Array(view)` copies, even for a Node Buffer, whose `slice()` would share memory.
@@ -188,11 +201,13 @@ export class SimDisk {
     const { syncLatencyMsMin, syncLatencyMsMax } = this.currentFaults;
     const due = Math.max(this.clock.now() + this.random.between(syncLatencyMsMin, syncLatencyMsMax), this.lastSyncDue);
     this.lastSyncDue = due;
+    this.syncsPending++;
     this.trace.record('disk-sync-start', `${this.id} upto=${target}`);
 
     return new Promise<void>((resolve) => {
       const timer = this.clock.setTimerAt(due, () => {
         this.pendingTimers.delete(timer);
+        this.syncsPending--;
         this.flushUpTo(target);
         this.trace.record('disk-sync', `${this.id} durable=${this.durableLength}`);
         resolve();
@@ -215,6 +230,43 @@ export class SimDisk {
         contents.set(concatenate(this.unsynced, this.unsyncedLength), this.durableLength);
         this.trace.record('disk-load', `${this.id} length=${contents.length}`);
         resolve(contents);
+      });
+      this.pendingTimers.add(timer);
+    });
+  }
+
+  /** Called by `DiskHandle.truncate`. Throws when the call breaks the `Storage.truncate`
+   * contract, because a log layer that does so has a bug the simulation must expose. */
+  truncateFrom(handle: Storage, length: number): Promise<void> {
+    if (handle !== this.handle) {
+      return new Promise<void>(() => undefined);
+    }
+    if (!(Number.isSafeInteger(length) && length >= 0 && length <= this.durableLength)) {
+      throw new RangeError(
+        `invalid truncate length ${length} for disk ${JSON.stringify(this.id)}: use 0 to the durable length (${this.durableLength})`,
+      );
+    }
+    if (this.unsyncedLength > 0 || this.syncsPending > 0) {
+      throw new Error(
+        `cannot truncate disk ${JSON.stringify(this.id)} with ${this.unsyncedLength} unsynced bytes and ${this.syncsPending} pending syncs: await sync() first`,
+      );
+    }
+
+    const removed = this.durableLength - length;
+    this.durableLength = length;
+    this.trace.record('disk-truncate', `${this.id} durable=${length} removed=${removed}`);
+
+    // A truncate takes as long as a sync and completes in call order with the syncs.
+    const { syncLatencyMsMin, syncLatencyMsMax } = this.currentFaults;
+    const due = Math.max(this.clock.now() + this.random.between(syncLatencyMsMin, syncLatencyMsMax), this.lastSyncDue);
+    this.lastSyncDue = due;
+    this.truncatesPending++;
+
+    return new Promise<void>((resolve) => {
+      const timer = this.clock.setTimerAt(due, () => {
+        this.pendingTimers.delete(timer);
+        this.truncatesPending--;
+        resolve();
       });
       this.pendingTimers.add(timer);
     });
@@ -247,7 +299,7 @@ export class SimDisk {
 }
 
 /** The `Storage` of one process. After a crash it is stale: appends are ignored and traced, and
- * syncs and loads never settle, because the process that opened it no longer exists. */
+ * syncs, loads and truncates never settle, because the process that opened it no longer exists. */
 class DiskHandle implements Storage {
   constructor(private readonly disk: SimDisk) {}
 
@@ -261,6 +313,10 @@ class DiskHandle implements Storage {
 
   load(): Promise<Uint8Array> {
     return this.disk.loadFrom(this);
+  }
+
+  truncate(length: number): Promise<void> {
+    return this.disk.truncateFrom(this, length);
   }
 }
 

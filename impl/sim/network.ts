@@ -83,6 +83,16 @@ interface EndpointState {
   handler: FrameHandler | undefined;
 }
 
+/** A frame as its sender handed it to the network. */
+export interface SentFrame {
+  readonly timeMs: number;
+  readonly from: string;
+  readonly to: string;
+  readonly frame: Uint8Array;
+}
+
+export type SendObserver = (sent: SentFrame) => void;
+
 interface FrameRule {
   readonly match: FrameMatch;
   remaining: number;
@@ -97,6 +107,7 @@ export class SimNetwork {
   private currentFaults: NetworkFaults;
   private nextFrameId = 1;
   private inFlight = 0;
+  private readonly sendObservers: SendObserver[] = [];
 
   constructor(
     private readonly clock: SimClock,
@@ -248,6 +259,12 @@ export class SimNetwork {
     return this.inFlight;
   }
 
+  /** Calls `observer` for every frame a live endpoint sends, before any fault decides its fate.
+   * Checkers use it to attribute messages to operations. */
+  observeSends(observer: SendObserver): void {
+    this.sendObservers.push(observer);
+  }
+
   /** Called by `EndpointTransport.send`. */
   sendFrom(from: string, incarnation: number, to: string, frame: Uint8Array): void {
     const frameId = this.nextFrameId++;
@@ -262,6 +279,9 @@ export class SimNetwork {
     // `new Uint8Array(view)` copies, even for a Node Buffer, whose `slice()` would share memory.
     const copy = new Uint8Array(frame);
     this.trace.record('net-send', `${link} length=${copy.length} digest=${digestBytes(copy)}`);
+    for (const observer of this.sendObservers) {
+      observer({ timeMs: this.clock.now(), from, to, frame: copy });
+    }
 
     // Every send draws the same four numbers whatever the settings, so changing a rate changes
     // the fate of frames but never shifts the random stream.

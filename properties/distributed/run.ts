@@ -1,0 +1,282 @@
+/**
+ * Runs a distributed history against a `CapabilitySystem` and records every operation with its
+ * client, simulated start and end times and outcome, every fault with its time, and every message.
+ */
+import type { Outcome } from '../../impl/client/outcome.ts';
+import { ownerOf, type Capability, type Input, type NodeId, type ObjectId, type Revoker } from '../../model/index.ts';
+import type { CapabilitySystem, SentMessage, TokenText } from '../adapter.ts';
+import { describeFault, type ClientCommand, type DistributedHistory, type TimedFault } from './history.ts';
+
+export type RecordedKind = 'create' | 'attenuate' | 'derive' | 'revoke' | 'read' | 'write';
+
+export interface RecordedOp {
+  readonly id: number;
+  readonly client: number;
+  readonly kind: RecordedKind;
+  /** The object the operation acts on; for a create, the object it returned (if any). */
+  readonly object: ObjectId | null;
+  readonly owner: NodeId | null;
+  /** The model's input for the operation, tokens shown as the model's values. */
+  readonly input: Input;
+  /** Request id of a remote operation: `c<client>:<number of earlier remote operations of that client>`. */
+  readonly requestId: string | null;
+  readonly startMs: number;
+  /** `null` when the outcome is indeterminate. */
+  readonly endMs: number | null;
+  readonly outcome: Outcome<unknown>;
+  /** True for the reads of every object that run after the streams, with faults healed. */
+  readonly final: boolean;
+}
+
+export interface RecordedFault extends TimedFault {
+  readonly applied: boolean;
+  readonly description: string;
+}
+
+export interface RecordedRun {
+  readonly system: string;
+  readonly history: DistributedHistory;
+  readonly nodes: ReadonlyArray<NodeId>;
+  readonly ops: ReadonlyArray<RecordedOp>;
+  readonly faults: ReadonlyArray<RecordedFault>;
+  readonly messages: ReadonlyArray<SentMessage>;
+  /** System time when the run began; fault times are relative to it. */
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+interface HeldCap {
+  readonly token: TokenText;
+  readonly model: Capability;
+}
+
+interface HeldRevoker {
+  readonly token: TokenText;
+  readonly model: Revoker;
+}
+
+const pick = <T>(pool: ReadonlyArray<T>, index: number): T | undefined =>
+  pool.length === 0 ? undefined : pool[((index % pool.length) + pool.length) % pool.length];
+
+export const runDistributed = async (system: CapabilitySystem, history: DistributedHistory): Promise<RecordedRun> => {
+  const caps: HeldCap[] = [];
+  const revokers: HeldRevoker[] = [];
+  const roots = new Map<ObjectId, HeldCap>();
+  const ops: RecordedOp[] = [];
+  const faults: RecordedFault[] = [];
+  const remoteCounts = new Array<number>(system.clientCount).fill(0);
+  const startMs = system.now();
+
+  system.setNetworkFaults(history.rates);
+  for (const timed of history.faults) {
+    const record = { ...timed, applied: false, description: describeFault(timed.fault) };
+    faults.push(record);
+    system.at(startMs + timed.atMs, () => {
+      faults[faults.indexOf(record)] = { ...record, applied: applyFault(system, timed) };
+    });
+  }
+
+  const record = (
+    client: number,
+    kind: RecordedKind,
+    input: Input,
+    remote: boolean,
+    started: number,
+    outcome: Outcome<unknown>,
+    final = false,
+  ): void => {
+    const object = input.op === 'create' ? createdObject(outcome) : objectOfInput(input);
+    const requestId = remote ? `c${client}:${(remoteCounts[client] ?? 0)}` : null;
+    if (remote) {
+      remoteCounts[client] = (remoteCounts[client] ?? 0) + 1;
+    }
+    ops.push({
+      id: ops.length,
+      client,
+      kind,
+      object,
+      owner: input.op === 'create' ? input.node : object === null ? null : ownerOf(object),
+      input,
+      requestId,
+      startMs: started,
+      endMs: outcome.kind === 'indeterminate' ? null : system.now(),
+      outcome,
+      final,
+    });
+  };
+
+  const runCommand = async (client: number, command: ClientCommand): Promise<void> => {
+    const started = system.now();
+    switch (command.kind) {
+      case 'create': {
+        const node = system.nodes[command.node % system.nodes.length] as NodeId;
+        const outcome = await system.create(client, node, command.value);
+        record(client, 'create', { op: 'create', node, value: command.value }, true, started, outcome);
+        if (outcome.kind === 'ok') {
+          const cap = { token: outcome.value.cap, model: inspectCap(system, outcome.value.cap) };
+          caps.push(cap);
+          roots.set(outcome.value.object, cap);
+          revokers.push({ token: outcome.value.revoker, model: inspectRevoker(system, outcome.value.revoker) });
+        }
+        return;
+      }
+      case 'attenuate': {
+        const held = pick(caps, command.cap);
+        if (held === undefined) {
+          return;
+        }
+        const outcome = system.attenuate(client, held.token, command.rights);
+        record(client, 'attenuate', { op: 'attenuate', cap: held.model, rights: command.rights }, false, started, outcome);
+        if (outcome.kind === 'ok') {
+          caps.push({ token: outcome.value.cap, model: inspectCap(system, outcome.value.cap) });
+        }
+        return;
+      }
+      case 'derive': {
+        const held = pick(caps, command.cap);
+        if (held === undefined) {
+          return;
+        }
+        const outcome = await system.derive(client, held.token, command.rights);
+        record(client, 'derive', { op: 'derive', cap: held.model, rights: command.rights }, true, started, outcome);
+        if (outcome.kind === 'ok') {
+          caps.push({ token: outcome.value.cap, model: inspectCap(system, outcome.value.cap) });
+          revokers.push({ token: outcome.value.revoker, model: inspectRevoker(system, outcome.value.revoker) });
+        }
+        return;
+      }
+      case 'revoke': {
+        const held = pick(revokers, command.revoker);
+        if (held === undefined) {
+          return;
+        }
+        const outcome = await system.revoke(client, held.token);
+        record(client, 'revoke', { op: 'revoke', revoker: held.model }, true, started, outcome);
+        return;
+      }
+      case 'read':
+      case 'write': {
+        const held = pick(caps, command.cap);
+        if (held === undefined) {
+          return;
+        }
+        const action = command.kind === 'read' ? { kind: 'read' as const } : { kind: 'write' as const, value: command.value };
+        const outcome = await system.invoke(client, held.token, action);
+        record(client, command.kind, { op: 'invoke', cap: held.model, action }, true, started, outcome);
+        return;
+      }
+      case 'forge-capability': {
+        const held = pick(caps, command.cap);
+        if (held !== undefined) {
+          const token = system.forgeCapability(held.token, command.mutation);
+          caps.push({ token, model: inspectCap(system, token) });
+        }
+        return;
+      }
+      case 'forge-revoker': {
+        const held = pick(revokers, command.revoker);
+        if (held !== undefined) {
+          const token = system.forgeRevoker(held.token);
+          revokers.push({ token, model: inspectRevoker(system, token) });
+        }
+        return;
+      }
+    }
+  };
+
+  const streams = history.streams.map(async (stream, client) => {
+    for (const command of stream) {
+      await runCommand(client, command);
+    }
+  });
+  await system.settle(Promise.all(streams));
+
+  // With every fault healed and every node up, read each object once through its root
+  // capability, so that a lost acknowledged write shows even when no stream read it again.
+  system.heal();
+  system.setNetworkFaults({ dropRate: 0, duplicateRate: 0, delayMsMax: history.rates.delayMsMax });
+  for (const node of system.nodes) {
+    system.restart(node);
+  }
+  for (const [, root] of roots) {
+    const started = system.now();
+    const outcome = await system.settle(system.invoke(0, root.token, { kind: 'read' }));
+    record(0, 'read', { op: 'invoke', cap: root.model, action: { kind: 'read' } }, true, started, outcome, true);
+  }
+
+  return {
+    system: system.name,
+    history,
+    nodes: system.nodes,
+    ops,
+    faults,
+    messages: [...system.messages()],
+    startMs,
+    endMs: system.now(),
+  };
+};
+
+const applyFault = (system: CapabilitySystem, timed: TimedFault): boolean => {
+  const fault = timed.fault;
+  const node = (index: number): NodeId => system.nodes[index % system.nodes.length] as NodeId;
+  switch (fault.kind) {
+    case 'crash':
+      if (!system.isUp(node(fault.node))) {
+        return false;
+      }
+      if (fault.torn) {
+        system.tearNextCrash(node(fault.node));
+      }
+      system.crash(node(fault.node));
+      return true;
+    case 'restart':
+      if (system.isUp(node(fault.node))) {
+        return false;
+      }
+      system.restart(node(fault.node));
+      return true;
+    case 'partition': {
+      const client = `c${fault.client % system.clientCount}`;
+      system.partition(client, node(fault.node));
+      if (!fault.oneWay) {
+        system.partition(node(fault.node), client);
+      }
+      return true;
+    }
+    case 'heal':
+      system.heal();
+      return true;
+  }
+};
+
+const inspectCap = (system: CapabilitySystem, token: TokenText): Capability => {
+  const cap = system.inspectCapability(token);
+  if (cap === undefined) {
+    throw new Error(`${system.name} returned a capability token that its own inspectCapability cannot read`);
+  }
+  return cap;
+};
+
+const inspectRevoker = (system: CapabilitySystem, token: TokenText): Revoker => {
+  const revoker = system.inspectRevoker(token);
+  if (revoker === undefined) {
+    throw new Error(`${system.name} returned a revoker token that its own inspectRevoker cannot read`);
+  }
+  return revoker;
+};
+
+const objectOfInput = (input: Input): ObjectId | null => {
+  switch (input.op) {
+    case 'attenuate':
+    case 'derive':
+    case 'invoke':
+      return input.cap.object;
+    case 'revoke':
+      return input.revoker.object;
+    default:
+      return null;
+  }
+};
+
+const createdObject = (outcome: Outcome<unknown>): ObjectId | null =>
+  outcome.kind === 'ok' ? ((outcome.value as { readonly object: ObjectId }).object ?? null) : null;
