@@ -50,8 +50,9 @@ const reportFailure = <T>(name: string, file: string, details: fc.RunDetails<T>)
     return;
   }
   const report = fc.defaultReportMessage(details) ?? 'property failed';
+  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   const replay = replayCommand(name, details.seed, details.counterexamplePath ?? undefined, file);
-  throw new Error(`${name}: ${report}\nreplay: ${replay}`);
+  throw new Error(`${name}: ${report}\n${report.includes(cause) ? '' : `cause: ${cause}\n`}replay: ${replay}`);
 };
 
 /**

@@ -33,6 +33,10 @@ export interface ClientOptions {
   readonly deadlineMs?: number;
   readonly retryDelayMsMin?: number;
   readonly retryDelayMsMax?: number;
+  /** Offline attenuation; the reference one unless a checker mutant replaces it. */
+  readonly attenuateToken?: typeof attenuateToken;
+  /** Sends derive and revoke requests to this node instead of the owner; set only by a checker mutant. */
+  readonly metadataNode?: NodeId;
 }
 
 export type ReadOrWrite = { readonly kind: 'read' } | { readonly kind: 'write'; readonly value: string };
@@ -71,6 +75,8 @@ export class Client {
   private readonly retryDelayMsMin: number;
   private readonly retryDelayMsMax: number;
   private readonly pending = new Map<string, PendingRequest>();
+  private readonly attenuateToken: typeof attenuateToken;
+  private readonly metadataNode: NodeId | undefined;
   private sequence = 0;
 
   constructor(ports: ClientPorts, options: ClientOptions) {
@@ -80,6 +86,8 @@ export class Client {
     this.deadlineMs = options.deadlineMs ?? REQUEST_DEADLINE_MS;
     this.retryDelayMsMin = options.retryDelayMsMin ?? RETRY_DELAY_MS_MIN;
     this.retryDelayMsMax = options.retryDelayMsMax ?? RETRY_DELAY_MS_MAX;
+    this.attenuateToken = options.attenuateToken ?? attenuateToken;
+    this.metadataNode = options.metadataNode;
     ports.transport.onFrame((from, frame) => this.receive(from, frame));
   }
 
@@ -99,7 +107,7 @@ export class Client {
     if (E.isLeft(token)) {
       return invalidInput(`invalid capability token: ${tokenErrorMessages(token.left).join('; ')}`);
     }
-    const narrowed = attenuateToken(token.right, rights);
+    const narrowed = this.attenuateToken(token.right, rights);
     return E.isLeft(narrowed) ? refusedWith(narrowed.left) : ok({ cap: encodeToken(narrowed.right) });
   }
 
@@ -108,7 +116,7 @@ export class Client {
     if (owner.kind !== 'ok') {
       return owner;
     }
-    const outcome = await this.request(owner.value, { op: 'derive', cap, rights });
+    const outcome = await this.request(this.metadataNode ?? owner.value, { op: 'derive', cap, rights });
     return mapOutput(outcome, (output) => (output.op === 'derive' ? { cap: output.cap, revoker: output.revoker } : undefined));
   }
 
@@ -117,7 +125,7 @@ export class Client {
     if (owner.kind !== 'ok') {
       return owner;
     }
-    const outcome = await this.request(owner.value, { op: 'revoke', revoker });
+    const outcome = await this.request(this.metadataNode ?? owner.value, { op: 'revoke', revoker });
     return mapOutput(outcome, (output) => (output.op === 'revoke' ? {} : undefined));
   }
 

@@ -6,7 +6,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import {
   depthExceeded,
-  effectiveRights,
   hasRight,
   isSubset,
   missingRight,
@@ -19,6 +18,7 @@ import {
 import { SLOT_DEPTH_MAX, SLOTS_PER_OBJECT_MAX, VALUE_LENGTH_MAX } from '../limits.ts';
 import { encodeToken, mintCapability, mintRevoker, type CapabilityToken, type OwnerKey, type RevokerToken } from '../token/index.ts';
 import type { WireOutput, WireResult } from '../wire/messages.ts';
+import { REFERENCE_BEHAVIOUR, type OwnerBehaviour } from './behaviour.ts';
 import { checkMinted, guardToken } from './guard.ts';
 import type { LogRecord } from './records.ts';
 import type { Shard, SlotEntry } from './shard.ts';
@@ -65,13 +65,14 @@ export const executeDerive = (
   request: string,
   token: CapabilityToken,
   rights: Rights,
+  behaviour: OwnerBehaviour = REFERENCE_BEHAVIOUR,
 ): Execution => {
-  const guarded = guardToken(shard, key, token);
+  const guarded = guardToken(shard, key, token, behaviour);
   if (E.isLeft(guarded)) {
     return refused(guarded.left);
   }
   const object = guarded.right;
-  const held = effectiveRights(token);
+  const held = behaviour.effectiveRights(token);
   if (!hasRight(held, 'grant')) {
     return refused(missingRight('grant', held));
   }
@@ -99,8 +100,14 @@ export const executeDerive = (
   return accepted(deriveOutput(key, record), record);
 };
 
-export const executeRevoke = (shard: Shard, key: OwnerKey, request: string, token: RevokerToken): Execution => {
-  const minted = checkMinted(shard, key, token);
+export const executeRevoke = (
+  shard: Shard,
+  key: OwnerKey,
+  request: string,
+  token: RevokerToken,
+  behaviour: OwnerBehaviour = REFERENCE_BEHAVIOUR,
+): Execution => {
+  const minted = checkMinted(shard, key, token, behaviour);
   if (E.isLeft(minted)) {
     return refused(minted.left);
   }
@@ -119,12 +126,13 @@ export const executeInvoke = (
   request: string,
   token: CapabilityToken,
   action: InvokeAction,
+  behaviour: OwnerBehaviour = REFERENCE_BEHAVIOUR,
 ): Execution => {
-  const guarded = guardToken(shard, key, token);
+  const guarded = guardToken(shard, key, token, behaviour);
   if (E.isLeft(guarded)) {
     return refused(guarded.left);
   }
-  const held = effectiveRights(token);
+  const held = behaviour.effectiveRights(token);
   if (!hasRight(held, action.kind)) {
     return refused(missingRight(action.kind, held));
   }

@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { forged, revoked, SLOT_DEPTH_MAX, type Refusal } from '../../model/index.ts';
 import { verifyToken, type CapabilityToken, type OwnerKey, type RevokerToken } from '../token/index.ts';
+import type { OwnerBehaviour } from './behaviour.ts';
 import type { Shard, ShardObject } from './shard.ts';
 
 /** Returns the object when the owner minted the token and still holds the object and slot. */
@@ -13,9 +14,10 @@ export const checkMinted = (
   shard: Shard,
   key: OwnerKey,
   token: CapabilityToken | RevokerToken,
+  behaviour: Pick<OwnerBehaviour, 'verify'> = { verify: verifyToken },
 ): E.Either<Refusal, ShardObject> => {
   const object = shard.objects.get(token.object);
-  if (!verifyToken(key, token) || object === undefined || object.slots[token.slot] === undefined) {
+  if (!behaviour.verify(key, token) || object === undefined || object.slots[token.slot] === undefined) {
     return E.left(forged(token.object));
   }
   return E.right(object);
@@ -42,7 +44,12 @@ export const checkChain = (object: ShardObject, token: CapabilityToken): E.Eithe
   return E.left(revoked(token, slotId));
 };
 
-export const guardToken = (shard: Shard, key: OwnerKey, token: CapabilityToken): E.Either<Refusal, ShardObject> => {
-  const minted = checkMinted(shard, key, token);
-  return E.isLeft(minted) ? minted : checkChain(minted.right, token);
+export const guardToken = (
+  shard: Shard,
+  key: OwnerKey,
+  token: CapabilityToken,
+  behaviour: Pick<OwnerBehaviour, 'verify' | 'checkChain'> = { verify: verifyToken, checkChain },
+): E.Either<Refusal, ShardObject> => {
+  const minted = checkMinted(shard, key, token, behaviour);
+  return E.isLeft(minted) ? minted : behaviour.checkChain(minted.right, token);
 };

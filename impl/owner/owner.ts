@@ -4,9 +4,9 @@
  * object's owner. Every effect is logged and synced before any answer that could reveal it.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { NodeId } from '../../model/index.ts';
+import { ownerOf, type NodeId } from '../../model/index.ts';
 import type { Logger, Storage, Transport } from '../ports.ts';
-import { CapabilityTokenCodec, RevokerTokenCodec, tokenErrorMessages, type OwnerKey } from '../token/index.ts';
+import { CapabilityTokenCodec, RevokerTokenCodec, TokenCodec, tokenErrorMessages, type OwnerKey } from '../token/index.ts';
 import { decodeFrame, encodeFrame } from '../wire/frame.ts';
 import { WIRE_VERSION, type Request, type WireResult } from '../wire/messages.ts';
 import {
@@ -19,7 +19,8 @@ import {
 } from './execute.ts';
 import type { OpenedLog, OwnerLog } from './owner-log.ts';
 import { decodeRecord, encodeRecord } from './records.ts';
-import { applyRecord, Shard } from './shard.ts';
+import { Shard } from './shard.ts';
+import { REFERENCE_BEHAVIOUR, type OwnerBehaviour } from './behaviour.ts';
 
 export interface OwnerPorts {
   readonly transport: Transport;
@@ -31,6 +32,8 @@ export interface OwnerOptions {
   readonly node: NodeId;
   readonly key: OwnerKey;
   readonly openLog: (storage: Storage, logger: Logger) => Promise<OpenedLog>;
+  /** The reference behaviour unless a checker mutant replaces it. */
+  readonly behaviour?: OwnerBehaviour;
 }
 
 export interface OwnerStats {
@@ -49,8 +52,11 @@ export class OwnerNode {
   private readonly transport: Transport;
   private readonly logger: Logger;
   private readonly log: OwnerLog;
+  private readonly behaviour: OwnerBehaviour;
   /** Answers to effectful requests, by request id; rebuilt from the log on recovery. */
   private readonly completed = new Map<string, WireResult>();
+  /** Clients waiting for relayed answers, by request id; used only by the relaying mutant. */
+  private readonly relayed = new Map<string, string>();
 
   private constructor(options: OwnerOptions, ports: OwnerPorts, log: OwnerLog) {
     this.node = options.node;
@@ -58,6 +64,7 @@ export class OwnerNode {
     this.transport = ports.transport;
     this.logger = ports.logger;
     this.log = log;
+    this.behaviour = options.behaviour ?? REFERENCE_BEHAVIOUR;
     this.shard = new Shard(options.node);
   }
 
@@ -71,7 +78,8 @@ export class OwnerNode {
     return owner;
   }
 
-  private recover(records: ReadonlyArray<Uint8Array>): void {
+  private recover(recovered: ReadonlyArray<Uint8Array>): void {
+    const records = this.behaviour.replayedRecords(recovered);
     records.forEach((payload, index) => {
       const decoded = decodeRecord(payload);
       if (E.isLeft(decoded)) {
@@ -79,7 +87,7 @@ export class OwnerNode {
           `cannot recover node ${this.node}: log record ${index} is unreadable (${decoded.left}); restore the data directory from a backup or move it aside`,
         );
       }
-      applyRecord(this.shard, decoded.right);
+      this.behaviour.applyRecord(this.shard, decoded.right);
       this.completed.set(decoded.right.request, { ok: true, output: outputOfRecord(this.key, decoded.right) });
     });
     if (records.length > 0) {
@@ -95,17 +103,36 @@ export class OwnerNode {
       return;
     }
     const message = decoded.right;
+    const waiting = message.type === 'response' ? this.relayed.get(message.id) : undefined;
+    if (waiting !== undefined) {
+      this.relayed.delete(message.id);
+      this.transport.send(waiting, frame);
+      return;
+    }
     if (message.type !== 'request') {
       this.stats.malformedFrames += 1;
       this.logger.warn({ node: this.node, peer: from, request: message.id }, 'dropped a response sent to an owner');
       return;
     }
-    void this.handle(from, message);
+    const foreign = this.behaviour.relayForeignRequests ? foreignOwner(message, this.node) : null;
+    if (foreign !== null) {
+      this.relayed.set(message.id, from);
+      this.transport.send(foreign, frame);
+      return;
+    }
+    this.handle(from, message).catch((error: unknown) => {
+      // A failed sync leaves the log unusable, so the request stays unanswered and the client's
+      // deadline reports it as indeterminate.
+      this.logger.error(
+        { node: this.node, peer: from, request: message.id, error: error instanceof Error ? error.message : String(error) },
+        'request failed',
+      );
+    });
   }
 
   private async handle(from: string, request: Request): Promise<void> {
     this.stats.requests += 1;
-    let result = this.completed.get(request.id);
+    let result = this.behaviour.deduplicate ? this.completed.get(request.id) : undefined;
     if (result !== undefined) {
       this.stats.duplicates += 1;
       this.logger.debug({ node: this.node, peer: from, request: request.id }, 'answered a retried request from the completed table');
@@ -114,7 +141,7 @@ export class OwnerNode {
       result = execution.result;
       if (execution.record !== null) {
         this.log.append(encodeRecord(execution.record));
-        applyRecord(this.shard, execution.record);
+        this.behaviour.applyRecord(this.shard, execution.record);
         this.completed.set(request.id, result);
       }
     }
@@ -123,7 +150,10 @@ export class OwnerNode {
     // write that a crash then loses.
     if (this.log.hasPending) {
       this.stats.syncs += 1;
-      await this.log.sync();
+      const synced = this.log.sync();
+      if (this.behaviour.syncBeforeAnswer) {
+        await synced;
+      }
     }
     this.transport.send(from, encodeFrame({ type: 'response', version: WIRE_VERSION, id: request.id, result }));
   }
@@ -140,22 +170,37 @@ export class OwnerNode {
         const token = CapabilityTokenCodec.decode(body.cap);
         return E.isLeft(token)
           ? invalid(`capability token is malformed: ${tokenErrorMessages(token.left).join('; ')}`)
-          : executeDerive(this.shard, this.key, request.id, token.right, body.rights);
+          : executeDerive(this.shard, this.key, request.id, token.right, body.rights, this.behaviour);
       }
       case 'revoke': {
         const token = RevokerTokenCodec.decode(body.revoker);
         return E.isLeft(token)
           ? invalid(`revoker token is malformed: ${tokenErrorMessages(token.left).join('; ')}`)
-          : executeRevoke(this.shard, this.key, request.id, token.right);
+          : executeRevoke(this.shard, this.key, request.id, token.right, this.behaviour);
       }
       case 'invoke': {
         const token = CapabilityTokenCodec.decode(body.cap);
         return E.isLeft(token)
           ? invalid(`capability token is malformed: ${tokenErrorMessages(token.left).join('; ')}`)
-          : executeInvoke(this.shard, this.key, request.id, token.right, body.action);
+          : executeInvoke(this.shard, this.key, request.id, token.right, body.action, this.behaviour);
       }
     }
   }
 }
+
+/** The owner of the object a request names, when that is not `self`; `null` otherwise. */
+const foreignOwner = (request: Request, self: NodeId): NodeId | null => {
+  const body = request.body;
+  if (body.op === 'create') {
+    return body.node === self ? null : body.node;
+  }
+  const text = body.op === 'revoke' ? body.revoker : body.cap;
+  const decoded = TokenCodec.decode(text);
+  if (E.isLeft(decoded)) {
+    return null;
+  }
+  const owner = ownerOf(decoded.right.object);
+  return owner === self ? null : owner;
+};
 
 const invalid = (message: string): Execution => ({ result: { ok: 'invalid', message }, record: null });

@@ -3,7 +3,8 @@
  * `SimWorld`, so one seed reproduces the whole run, faults included.
  */
 import { nodeId, type NodeId } from '../../model/index.ts';
-import { Client } from '../client/client.ts';
+import { Client, type ClientOptions } from '../client/client.ts';
+import type { OwnerBehaviour } from '../owner/behaviour.ts';
 import { openRecordLog } from '../log/index.ts';
 import { OwnerNode } from '../owner/owner.ts';
 import type { Logger } from '../ports.ts';
@@ -24,6 +25,10 @@ export interface SimClusterOptions {
   readonly logs?: 'trace' | Logger;
   /** Client request deadline, in simulated milliseconds. */
   readonly deadlineMs?: number;
+  /** Owner behaviour of every node; the reference one by default. */
+  readonly ownerBehaviour?: OwnerBehaviour;
+  /** Extra client options, set by checker mutants. */
+  readonly clientOptions?: Pick<ClientOptions, 'attenuateToken' | 'metadataNode'>;
 }
 
 export class SimCluster {
@@ -49,7 +54,8 @@ export class SimCluster {
       this.world.addEndpoint(node, (ports) => {
         this.owners.delete(node);
         const key = this.keys.get(node) as OwnerKey;
-        void OwnerNode.start({ node, key, openLog: openRecordLog }, ports).then((owner) => {
+        const behaviour = options.ownerBehaviour === undefined ? {} : { behaviour: options.ownerBehaviour };
+        void OwnerNode.start({ node, key, openLog: openRecordLog, ...behaviour }, ports).then((owner) => {
           if (this.world.isUp(node) && this.world.ports(node) === ports) {
             this.owners.set(node, owner);
           }
@@ -63,6 +69,7 @@ export class SimCluster {
         id: `c${index}`,
         nodes: this.nodeIds,
         ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
+        ...options.clientOptions,
       });
     });
   }

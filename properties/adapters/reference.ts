@@ -12,6 +12,7 @@ import {
 import { nodeId, objectId, ownerOf, rightsOf, ALL_RIGHTS, type NodeId } from '../../model/index.ts';
 import type { CapabilitySystem, FaultKind, NetworkFaultRates, SentMessage, TokenText } from '../adapter.ts';
 import type { ForgeMutation } from '../history/command.ts';
+import { ownerBehaviourOf, type Mutant } from '../mutants.ts';
 
 const decoder = new TextDecoder();
 
@@ -34,9 +35,14 @@ export class ReferenceSystem implements CapabilitySystem {
   private readonly sent: SentMessage[] = [];
   private readonly tearing = new Set<NodeId>();
 
-  constructor(options: SimClusterOptions & { readonly name?: string }) {
-    this.cluster = new SimCluster(options);
-    this.name = options.name ?? 'reference';
+  constructor(options: SimClusterOptions & { readonly mutant?: Mutant }) {
+    const mutant = options.mutant;
+    this.cluster = new SimCluster({
+      ...options,
+      ...(mutant === undefined ? {} : { ownerBehaviour: ownerBehaviourOf(mutant) }),
+      ...(mutant?.client === undefined ? {} : { clientOptions: mutant.client }),
+    });
+    this.name = mutant === undefined ? 'reference' : `mutant:${mutant.name}`;
     this.nodes = this.cluster.nodeIds;
     this.clientCount = this.cluster.clients.length;
     this.cluster.world.network.observeSends((sent) => {

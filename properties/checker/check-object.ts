@@ -16,17 +16,17 @@ const validateBudget = (budget: number): void => {
 
 const describeOp = (op: SearchOp): string => {
   const recorded = op.recorded;
-  const answer = recorded.end === null ? 'no answer' : `answered at ${recorded.end} ms`;
-  return `operation ${recorded.id} (client ${JSON.stringify(recorded.client)}, ${formatInput(recorded.input)}, sent at ${recorded.start} ms, ${answer})`;
+  const response = recorded.end === null ? 'no response' : `response at ${recorded.end} ms`;
+  return `operation ${recorded.id} (client ${JSON.stringify(recorded.client)}, ${formatInput(recorded.input)}, invoked at ${recorded.start} ms, ${response})`;
 };
 
 const violationReason = (ops: ReadonlyArray<SearchOp>, prefix: ReadonlyArray<number>, blocked: Blocked): string => {
   const op = ops[blocked.index] as SearchOp;
   const value = findObject(blocked.state, op.recorded.object)?.value;
   return (
-    `no linearization places ${describeOp(op)}. After the longest linearizable prefix [${prefix.join(', ')}] ` +
-    `the object holds ${JSON.stringify(value)} and the model returns ${describeResult(blocked.result)}, ` +
-    `but the history recorded ${describeExpected(op.expected)}`
+    `no linearization places ${describeOp(op)}. After the prefix [${prefix.join(', ')}], which places the most ` +
+    `determinate operations of any order found, the object holds ${JSON.stringify(value)} and the model returns ` +
+    `${describeResult(blocked.result)}, but the history recorded ${describeExpected(op.expected)}`
   );
 };
 
@@ -34,11 +34,11 @@ const violationReason = (ops: ReadonlyArray<SearchOp>, prefix: ReadonlyArray<num
  * Checks that the operations on one object are linearizable with respect to `model`: that some
  * order consistent with real time, starting from the state right after `creation`, reproduces
  * every determinate outcome. Indeterminate operations, and those refused with OwnerUnavailable,
- * may take effect at any point after they were sent, or never. A search that visits `budget`
+ * may take effect at any point after their invocation, or never. A search that visits `budget`
  * search nodes without a decision returns `unknown`. Throws TypeError on a malformed history.
  *
  * NOTE: the creation is placed before every operation and its own interval is not checked, because
- * no client holds a token for the object before its create returns.
+ * no client has a token for the object before its create returns.
  */
 export const checkObject = (
   creation: RecordedCreation,
@@ -61,7 +61,7 @@ export const checkObject = (
     case 'budget':
       return { verdict: 'unknown', explored: result.explored };
     case 'exhausted': {
-      const longestPrefix = result.longestPrefix.map(idOf);
+      const longestPrefix = result.blocked.prefix.map(idOf);
       const op = searchOps[result.blocked.index] as SearchOp;
       return {
         verdict: 'violation',

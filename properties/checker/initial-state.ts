@@ -30,8 +30,8 @@ const serialOf = (creation: RecordedCreation): number => {
  * Returns the state of a cluster whose only node is the owner, after the model's `create` of the
  * recorded value; Left with a reason when the model refuses the create or names another object.
  *
- * Serials come from every create the owner ran, including those of other objects and those never
- * answered, so the owner's entry starts with `nextSerial` set to the recorded serial rather than
+ * Serials come from every create the owner ran, including those of other objects and those without
+ * a response, so the owner's entry starts with `nextSerial` set to the recorded serial rather than
  * replaying earlier creates. The owner's other objects are absent, which is sound because no
  * operation on one object reads another.
  */

@@ -16,7 +16,7 @@ export interface SearchOp {
   readonly expected: Expected;
   readonly start: number;
   /**
-   * Latest time the operation can take effect, in ms: its answer time when determinate, and
+   * Latest time the operation can take effect, in ms: its response time when determinate, and
    * `Infinity` when indeterminate, because a request can reach the owner after its client gave up.
    */
   readonly end: number;
@@ -43,14 +43,14 @@ const validate = (op: RecordedOp, object: ObjectId): void => {
     throw new TypeError(`${describe(op)} has end ${op.end} before its start ${op.start}: expected a finite time no earlier than start`);
   }
   if (op.end === null && op.outcome.kind !== 'indeterminate') {
-    throw new TypeError(`${describe(op)} has outcome ${op.outcome.kind} but no end: record the time the answer arrived`);
+    throw new TypeError(`${describe(op)} has outcome ${op.outcome.kind} but no end: record the time the response arrived`);
   }
 };
 
 /**
- * Returns the outcome to reproduce. A crashed owner answers nothing, so the model's
- * OwnerUnavailable never shows in a search where the owner is always up; an operation recorded
- * with that refusal is as uncertain as one without an answer.
+ * Returns the outcome to reproduce. A crashed owner sends no response, so the model's
+ * OwnerUnavailable never shows in a search where the owner is always up. An operation recorded
+ * with that refusal is as uncertain as one without a response.
  */
 const expectedOf = (op: RecordedOp): Expected => {
   const outcome = op.outcome;

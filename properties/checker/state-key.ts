@@ -21,3 +21,18 @@ export const stateKey = (state: State): string => {
   const nodes = [...state.nodes].map(([node, entry]) => `${node}[${nodeKey(entry)}]`).sort();
   return nodes.join(' ');
 };
+
+/** Numbers distinct states in the order they are first seen, so memo keys stay short. */
+export class StateIds {
+  private readonly ids = new Map<string, number>();
+
+  idOf(state: State): number {
+    const key = stateKey(state);
+    const known = this.ids.get(key);
+    if (known !== undefined) {
+      return known;
+    }
+    this.ids.set(key, this.ids.size);
+    return this.ids.size - 1;
+  }
+}

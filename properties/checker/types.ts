@@ -1,7 +1,7 @@
 /**
  * Histories as a recorder writes them down: one creation per object and the operations clients
- * sent to it, each with the simulated times at which it was sent and answered and what the client
- * saw. Inputs, outputs and refusals are model values, so the checker can replay them on the model.
+ * sent to it, each with the simulated times of its invocation and response and the outcome the
+ * client saw. Inputs, outputs and refusals are model values, so the checker can replay them on the model.
  */
 import type { Input, NodeId, ObjectId, Output, Refusal } from '../../model/index.ts';
 
@@ -11,7 +11,7 @@ export type ObjectInput = Extract<Input, { readonly op: 'derive' | 'revoke' | 'i
 export type RecordedOutcome =
   | { readonly kind: 'ok'; readonly output: Output }
   | { readonly kind: 'refused'; readonly refusal: Refusal }
-  /** No answer, or an answer that does not say whether the operation took effect. */
+  /** No response, or a response that does not tell whether the operation took effect. */
   | { readonly kind: 'indeterminate' };
 
 export interface RecordedOp {
@@ -22,17 +22,17 @@ export interface RecordedOp {
   readonly input: ObjectInput;
   /** Simulated time the client sent the request, in ms. */
   readonly start: number;
-  /** Simulated time the client received the answer, in ms; `null` when no answer came. */
+  /** Simulated time the client received the response, in ms; `null` when none came. */
   readonly end: number | null;
   readonly outcome: RecordedOutcome;
 }
 
-/** A create that returned ok. Creates without an answer are not recorded. */
+/** A create that returned ok. Creates without a response are not recorded. */
 export interface RecordedCreation {
   readonly object: ObjectId;
   readonly owner: NodeId;
   readonly value: string;
-  /** Simulated send and answer times, in ms. */
+  /** Simulated invocation and response times, in ms. */
   readonly start: number;
   readonly end: number;
 }
@@ -45,9 +45,9 @@ export interface RecordedHistory {
 /** The operation that no linearization could place, with both outcomes printed. */
 export interface Mismatch {
   readonly op: number;
-  /** What the model returns for the operation after the longest linearizable prefix. */
+  /** The model's result for the operation at the end of `longestPrefix`. */
   readonly model: string;
-  /** What the history recorded for it. */
+  /** The outcome the history recorded for the operation. */
   readonly observed: string;
 }
 
@@ -58,14 +58,17 @@ export interface Mismatch {
 export type ObjectVerdict =
   | {
       readonly verdict: 'linearizable';
-      /** Ids in linearization order. Indeterminate operations left out took no effect. */
+      /** Ids in linearization order. The indeterminate operations left out took no effect in it. */
       readonly order: ReadonlyArray<number>;
       readonly explored: number;
     }
   | {
       readonly verdict: 'violation';
       readonly reason: string;
-      /** Ids of the longest order found that reproduces every outcome it contains. */
+      /**
+       * Ids of a linearizable prefix that places the most determinate operations of any order the
+       * search found, including the indeterminate operations it places.
+       */
       readonly longestPrefix: ReadonlyArray<number>;
       /** `null` when the creation itself does not match the model. */
       readonly mismatch: Mismatch | null;
@@ -82,8 +85,8 @@ export interface HistoryVerdict {
   /** One entry per recorded creation, in the order of `creations`. */
   readonly objects: ReadonlyMap<ObjectId, ObjectVerdict>;
   /**
-   * Ids of operations on objects with no recorded creation. Only a client that saw a create's
-   * answer holds the object's tokens, so these carry forged or guessed tokens and are not checked.
+   * Ids of operations on objects with no recorded creation. Only a client that received a
+   * create's response has the object's tokens, so these carry forged tokens and are not checked.
    */
   readonly unchecked: ReadonlyArray<number>;
 }

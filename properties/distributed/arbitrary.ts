@@ -45,7 +45,7 @@ const faultArbitrary = (nodeCount: number, clientCount: number, faults: Readonly
 
 export const distributedHistoryArbitrary = (options: DistributedOptions = {}): fc.Arbitrary<DistributedHistory> => {
   const faults = options.faults ?? ALL;
-  const horizonMs = options.horizonMs ?? 2_000;
+  const horizonMs = options.horizonMs ?? 600;
   return fc
     .record({
       nodeCount: fc.integer({ min: options.nodeCountMin ?? 1, max: options.nodeCountMax ?? 4 }),

@@ -3,7 +3,9 @@
  * client, simulated start and end times and outcome, every fault with its time, and every message.
  */
 import type { Outcome } from '../../impl/client/outcome.ts';
-import { ownerOf, type Capability, type Input, type NodeId, type ObjectId, type Revoker } from '../../model/index.ts';
+import { initialState, ownerOf, type State, type Capability, type Input, type NodeId, type ObjectId, type Output, type Revoker } from '../../model/index.ts';
+import type { InvokeResult } from '../adapter.ts';
+import { forgedCapability, forgedRevoker } from '../history/forged.ts';
 import type { CapabilitySystem, SentMessage, TokenText } from '../adapter.ts';
 import { describeFault, type ClientCommand, type DistributedHistory, type TimedFault } from './history.ts';
 
@@ -24,6 +26,8 @@ export interface RecordedOp {
   /** `null` when the outcome is indeterminate. */
   readonly endMs: number | null;
   readonly outcome: Outcome<unknown>;
+  /** The model's output for an `ok` outcome, tokens read back with the system's inspect functions. */
+  readonly output: Output | null;
   /** True for the reads of every object that run after the streams, with faults healed. */
   readonly final: boolean;
 }
@@ -40,6 +44,8 @@ export interface RecordedRun {
   readonly ops: ReadonlyArray<RecordedOp>;
   readonly faults: ReadonlyArray<RecordedFault>;
   readonly messages: ReadonlyArray<SentMessage>;
+  /** A model state with the run's nodes, for stateless model calls such as `attenuate`. */
+  readonly initialState: State;
   /** System time when the run began; fault times are relative to it. */
   readonly startMs: number;
   readonly endMs: number;
@@ -66,13 +72,17 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
   const faults: RecordedFault[] = [];
   const remoteCounts = new Array<number>(system.clientCount).fill(0);
   const startMs = system.now();
+  // Faults scheduled after the streams end stay unapplied, so the final reads run on a healed system.
+  let streamsDone = false;
 
   system.setNetworkFaults(history.rates);
   for (const timed of history.faults) {
     const record = { ...timed, applied: false, description: describeFault(timed.fault) };
     faults.push(record);
     system.at(startMs + timed.atMs, () => {
-      faults[faults.indexOf(record)] = { ...record, applied: applyFault(system, timed) };
+      if (!streamsDone) {
+        faults[faults.indexOf(record)] = { ...record, applied: applyFault(system, timed) };
+      }
     });
   }
 
@@ -86,8 +96,12 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
     final = false,
   ): void => {
     const object = input.op === 'create' ? createdObject(outcome) : objectOfInput(input);
-    const requestId = remote ? `c${client}:${(remoteCounts[client] ?? 0)}` : null;
-    if (remote) {
+    const owner = input.op === 'create' ? input.node : object === null ? null : ownerOf(object);
+    // A client sends nothing for an object whose owner is not in the cluster, so such an
+    // operation takes no request id.
+    const sent = remote && owner !== null && system.nodes.includes(owner);
+    const requestId = sent ? `c${client}:${remoteCounts[client] ?? 0}` : null;
+    if (sent) {
       remoteCounts[client] = (remoteCounts[client] ?? 0) + 1;
     }
     ops.push({
@@ -95,12 +109,13 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
       client,
       kind,
       object,
-      owner: input.op === 'create' ? input.node : object === null ? null : ownerOf(object),
+      owner,
       input,
       requestId,
       startMs: started,
       endMs: outcome.kind === 'indeterminate' ? null : system.now(),
       outcome,
+      output: outcome.kind === 'ok' ? modelOutput(system, input, outcome.value) : null,
       final,
     });
   };
@@ -127,8 +142,9 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
         }
         const outcome = system.attenuate(client, held.token, command.rights);
         record(client, 'attenuate', { op: 'attenuate', cap: held.model, rights: command.rights }, false, started, outcome);
-        if (outcome.kind === 'ok') {
-          caps.push({ token: outcome.value.cap, model: inspectCap(system, outcome.value.cap) });
+        const output = ops[ops.length - 1]?.output;
+        if (outcome.kind === 'ok' && output?.op === 'attenuate') {
+          caps.push({ token: outcome.value.cap, model: output.cap });
         }
         return;
       }
@@ -169,7 +185,8 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
         const held = pick(caps, command.cap);
         if (held !== undefined) {
           const token = system.forgeCapability(held.token, command.mutation);
-          caps.push({ token, model: inspectCap(system, token) });
+          // Amplifying a capability that already holds every right changes nothing: not a forgery.
+          caps.push(token === held.token ? held : { token, model: forgedCapability(inspectCap(system, token)) });
         }
         return;
       }
@@ -177,7 +194,7 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
         const held = pick(revokers, command.revoker);
         if (held !== undefined) {
           const token = system.forgeRevoker(held.token);
-          revokers.push({ token, model: inspectRevoker(system, token) });
+          revokers.push(token === held.token ? held : { token, model: forgedRevoker(inspectRevoker(system, token)) });
         }
         return;
       }
@@ -190,6 +207,7 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
     }
   });
   await system.settle(Promise.all(streams));
+  streamsDone = true;
 
   // With every fault healed and every node up, read each object once through its root
   // capability, so that a lost acknowledged write shows even when no stream read it again.
@@ -211,6 +229,7 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
     ops,
     faults,
     messages: [...system.messages()],
+    initialState: initialState(system.nodes),
     startMs,
     endMs: system.now(),
   };
@@ -280,3 +299,35 @@ const objectOfInput = (input: Input): ObjectId | null => {
 
 const createdObject = (outcome: Outcome<unknown>): ObjectId | null =>
   outcome.kind === 'ok' ? ((outcome.value as { readonly object: ObjectId }).object ?? null) : null;
+
+/** Translates an implementation's answer into the model's output for the same input. */
+const modelOutput = (system: CapabilitySystem, input: Input, value: unknown): Output => {
+  const fields = value as Record<string, unknown>;
+  switch (input.op) {
+    case 'create':
+      return {
+        op: 'create',
+        object: fields['object'] as ObjectId,
+        cap: inspectCap(system, fields['cap'] as TokenText),
+        revoker: inspectRevoker(system, fields['revoker'] as TokenText),
+      };
+    case 'attenuate': {
+      // Attenuating a forged token gives a forged token, so the model's value keeps the mark.
+      const cap = inspectCap(system, fields['cap'] as TokenText);
+      return { op: 'attenuate', cap: input.cap.version < 0 ? forgedCapability(cap) : cap };
+    }
+    case 'derive':
+      return {
+        op: 'derive',
+        cap: inspectCap(system, fields['cap'] as TokenText),
+        revoker: inspectRevoker(system, fields['revoker'] as TokenText),
+      };
+    case 'revoke':
+      return { op: 'revoke' };
+    case 'invoke':
+      return { op: 'invoke', result: value as InvokeResult };
+    case 'crash':
+    case 'restart':
+      return { op: input.op };
+  }
+};

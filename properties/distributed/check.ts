@@ -1,0 +1,88 @@
+/**
+ * The verdict on one recorded run: per-object linearizability against the model, the direct
+ * checks, and offline attenuation compared with the model's own `attenuate`.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { isDeepStrictEqual } from 'node:util';
+import { referenceModel, type ModelOps } from '../../model/index.ts';
+import { checkHistory, type HistoryVerdict, type RecordedHistory, type RecordedOp as CheckedOp } from '../checker/index.ts';
+import { checkDirect, type DirectViolation } from './direct-checks.ts';
+import type { RecordedOp, RecordedRun } from './run.ts';
+
+export type RunVerdictKind = 'pass' | 'violation' | 'unknown';
+
+export interface RunVerdict {
+  readonly verdict: RunVerdictKind;
+  readonly linearizability: HistoryVerdict;
+  readonly direct: ReadonlyArray<DirectViolation>;
+  /** Problems found outside the linearizability search: offline attenuation and malformed answers. */
+  readonly local: ReadonlyArray<{ readonly op: number; readonly message: string }>;
+}
+
+/** Converts the recorder's operations into the checker's per-object history. */
+export const toCheckedHistory = (run: RecordedRun): RecordedHistory => {
+  const creations = run.ops.flatMap((op) =>
+    op.input.op === 'create' && op.output?.op === 'create' && op.endMs !== null
+      ? [{ object: op.output.object, owner: op.input.node, value: op.input.value, start: op.startMs, end: op.endMs }]
+      : [],
+  );
+  const ops = run.ops.flatMap((op): CheckedOp[] => {
+    const input = op.input;
+    if (op.object === null || (input.op !== 'derive' && input.op !== 'revoke' && input.op !== 'invoke')) {
+      return [];
+    }
+    return [
+      {
+        id: op.id,
+        client: `c${op.client}`,
+        object: op.object,
+        input,
+        start: op.startMs,
+        end: op.endMs,
+        outcome: checkedOutcome(op),
+      },
+    ];
+  });
+  return { creations, ops };
+};
+
+const checkedOutcome = (op: RecordedOp): CheckedOp['outcome'] => {
+  if (op.outcome.kind === 'ok' && op.output !== null) {
+    return { kind: 'ok', output: op.output };
+  }
+  if (op.outcome.kind === 'refused') {
+    return { kind: 'refused', refusal: op.outcome.refusal };
+  }
+  return { kind: 'indeterminate' };
+};
+
+/** Offline attenuation must give exactly what the model's `attenuate` gives; it needs no state. */
+const checkLocal = (run: RecordedRun, model: ModelOps): RunVerdict['local'] =>
+  run.ops.flatMap((op) => {
+    if (op.outcome.kind === 'invalid') {
+      return [{ op: op.id, message: `${op.kind} was rejected as invalid input: ${op.outcome.message}` }];
+    }
+    if (op.input.op !== 'attenuate') {
+      return [];
+    }
+    const expected = model.attenuate(run.initialState, op.input);
+    const matches = E.isLeft(expected)
+      ? op.outcome.kind === 'refused' && isDeepStrictEqual(op.outcome.refusal, expected.left)
+      : op.output?.op === 'attenuate' && isDeepStrictEqual(op.output.cap, expected.right[1].cap);
+    return matches
+      ? []
+      : [{ op: op.id, message: `attenuate gave ${JSON.stringify(op.outcome)}, the model ${JSON.stringify(expected)}` }];
+  });
+
+export const checkRun = (run: RecordedRun, budget: number, model: ModelOps = referenceModel): RunVerdict => {
+  const linearizability = checkHistory(toCheckedHistory(run), budget, model);
+  const direct = checkDirect(run);
+  const local = checkLocal(run, model);
+  const verdict: RunVerdictKind =
+    linearizability.verdict === 'violation' || direct.length > 0 || local.length > 0
+      ? 'violation'
+      : linearizability.verdict === 'unknown'
+        ? 'unknown'
+        : 'pass';
+  return { verdict, linearizability, direct, local };
+};
