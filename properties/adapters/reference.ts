@@ -179,3 +179,16 @@ export class ReferenceSystem implements CapabilitySystem {
     // Nothing outlives the simulator.
   }
 }
+
+/** The reference system (or one of its mutants) sized for one generated history, with its own seed. */
+export const referenceSystemFor = (
+  history: { readonly seed: number; readonly nodeCount: number; readonly clientCount: number },
+  mutant?: Mutant,
+): ReferenceSystem =>
+  new ReferenceSystem({
+    seed: history.seed,
+    nodes: history.nodeCount,
+    clients: history.clientCount,
+    disk: { tornWriteRate: 0 },
+    ...(mutant === undefined ? {} : { mutant }),
+  });

@@ -24,7 +24,9 @@ export const tryOrder = (ops: ReadonlyArray<SearchOp>): ReadonlyArray<number> =>
 
 /**
  * Returns the unplaced operations that may go next, in `order`. An operation may go next unless
- * some unplaced determinate operation responded before its invocation. Of indeterminate
+ * some unplaced determinate operation responded before its invocation, or responded at the same
+ * time to the same client: a client sends its next request only after it got the previous answer,
+ * so its operations stay in program order even when the clock did not move between them. Of indeterminate
  * candidates with equal inputs, such as a client's retries, only the one invoked last is returned.
  * Placing an earlier one instead would leave the later one unplaced, and from then on the later
  * one can go wherever the earlier one could and has the same effect there.
@@ -36,9 +38,17 @@ export const candidatesAt = (
   placement: Placement,
 ): ReadonlyArray<number> => {
   let earliestEnd = Infinity;
+  const clientsEndingThen = new Set<string>();
   for (const [index, op] of ops.entries()) {
-    if (!placement.isPlaced(index) && op.expected !== null && op.end < earliestEnd) {
+    if (placement.isPlaced(index) || op.expected === null) {
+      continue;
+    }
+    if (op.end < earliestEnd) {
       earliestEnd = op.end;
+      clientsEndingThen.clear();
+    }
+    if (op.end === earliestEnd) {
+      clientsEndingThen.add(op.recorded.client);
     }
   }
 
@@ -46,6 +56,9 @@ export const candidatesAt = (
   return order.filter((index) => {
     const op = ops[index] as SearchOp;
     if (placement.isPlaced(index) || op.start > earliestEnd) {
+      return false;
+    }
+    if (op.start === earliestEnd && clientsEndingThen.has(op.recorded.client) && op.end !== earliestEnd) {
       return false;
     }
     if (op.expected !== null) {

@@ -27,7 +27,9 @@ export interface CampaignOptions {
 export interface CampaignStats {
   histories: number;
   operations: number;
-  faults: Record<FaultKind | 'torn', number>;
+  /** Per fault kind: crashes and partitions applied, torn writes (`disk`), and histories run with
+   * message drops, duplicates or long delays switched on. */
+  faults: Record<FaultKind, number>;
   checks: number;
   pass: number;
   violation: number;
@@ -66,7 +68,7 @@ class ViolationFound extends Error {
 const emptyStats = (): CampaignStats => ({
   histories: 0,
   operations: 0,
-  faults: { crash: 0, partition: 0, drop: 0, duplicate: 0, delay: 0, disk: 0, torn: 0 },
+  faults: { crash: 0, partition: 0, drop: 0, duplicate: 0, delay: 0, disk: 0 },
   checks: 0,
   pass: 0,
   violation: 0,
@@ -81,7 +83,7 @@ const countFaults = (stats: CampaignStats, run: RecordedRun): void => {
     const kind = fault.fault.kind;
     if (kind === 'crash') {
       stats.faults.crash += 1;
-      stats.faults.torn += fault.fault.torn ? 1 : 0;
+      stats.faults.disk += fault.fault.torn ? 1 : 0;
     } else if (kind === 'partition') {
       stats.faults.partition += 1;
     }

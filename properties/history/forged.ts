@@ -6,6 +6,9 @@
  */
 import type { Capability, Revoker } from '../../model/index.ts';
 
-export const forgedCapability = (cap: Capability): Capability => ({ ...cap, version: -1 - cap.version });
+/** Marks a capability as forged; one that already carries the mark is returned unchanged. */
+export const forgedCapability = (cap: Capability): Capability =>
+  cap.version < 0 ? cap : { ...cap, version: -1 - cap.version };
 
-export const forgedRevoker = (revoker: Revoker): Revoker => ({ ...revoker, version: -1 - revoker.version });
+export const forgedRevoker = (revoker: Revoker): Revoker =>
+  revoker.version < 0 ? revoker : { ...revoker, version: -1 - revoker.version };

@@ -610,6 +610,7 @@ describe('chain walk', () => {
     slots[1] = { version: 0, depth: 1, parent: { slot: 1, version: 0 } };
     const corrupt = withObject(derived.state, bucket, { ...entry, slots });
     expect(() => readValue(corrupt, derived.cap)).toThrow(Defect);
+    expect(() => readValue(corrupt, derived.cap)).toThrow(`slot chain of ${derived.cap.object} from slot ${derived.cap.slot} is longer than ${SLOT_DEPTH_MAX} links`);
   });
 });
 

@@ -1,6 +1,8 @@
+import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import {
   Defect,
+  findObject,
   formatCapability,
   formatRevoker,
   formatRights,
@@ -14,6 +16,8 @@ import {
   OP_NAMES,
   ownerOf,
   REFUSAL_TAGS,
+  referenceModel,
+  step,
   type ObjectId,
 } from '../../model/index.ts';
 
@@ -121,5 +125,41 @@ describe('name lists', () => {
       'AlreadyCrashed',
       'NotCrashed',
     ]);
+  });
+});
+
+describe('free list', () => {
+  it('reuses the lowest revoked slot first', () => {
+    const node = nodeId('n0');
+    let state = initialState([node]);
+    const created = step(referenceModel, state, { op: 'create', node, value: '' });
+    if (E.isLeft(created) || created.right[1].op !== 'create') {
+      throw new Error('create failed');
+    }
+    state = created.right[0];
+    const root = created.right[1].cap;
+    const revokers = [];
+    for (let count = 0; count < 3; count += 1) {
+      const derived = referenceModel.derive(state, { cap: root, rights: ['read'] });
+      if (E.isLeft(derived)) {
+        throw new Error('derive failed');
+      }
+      state = derived.right[0];
+      revokers.push(derived.right[1].revoker);
+    }
+    for (const index of [2, 0]) {
+      const revoked = referenceModel.revoke(state, { revoker: revokers[index] as (typeof revokers)[number] });
+      if (E.isLeft(revoked)) {
+        throw new Error('revoke failed');
+      }
+      state = revoked.right[0];
+    }
+
+    expect(findObject(state, root.object)?.free).toEqual([1, 3]);
+    const first = referenceModel.derive(state, { cap: root, rights: [] });
+    expect(E.isRight(first) && first.right[1].cap.slot).toBe(1);
+    const second = E.isRight(first) ? referenceModel.derive(first.right[0], { cap: root, rights: [] }) : first;
+    expect(E.isRight(second) && second.right[1].cap.slot).toBe(3);
+    expect(E.isRight(second) && second.right[1].cap.version).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReferenceSystem } from '../../properties/adapters/reference.ts';
+import { referenceSystemFor } from '../../properties/adapters/reference.ts';
 import { defaultSeed } from '../../properties/check.ts';
 import { runCampaign } from '../../properties/distributed/campaign.ts';
 import type { DistributedHistory } from '../../properties/distributed/history.ts';
@@ -10,14 +10,7 @@ const BUDGET = 300;
 
 const campaign = (mutant: Mutant | undefined, seed: number) =>
   runCampaign({
-    system: (history: DistributedHistory) =>
-      new ReferenceSystem({
-        seed: history.seed,
-        nodes: history.nodeCount,
-        clients: history.clientCount,
-        disk: { tornWriteRate: 0 },
-        ...(mutant === undefined ? {} : { mutant }),
-      }),
+    system: (history: DistributedHistory) => referenceSystemFor(history, mutant),
     runs: BUDGET,
     seed,
     generator: {},
@@ -34,7 +27,7 @@ describe('checker against the reference and its mutants', () => {
     expect(result.stats.unknown).toBe(0);
     expect(result.stats.faults.crash).toBeGreaterThan(0);
     expect(result.stats.faults.partition).toBeGreaterThan(0);
-    expect(result.stats.faults.torn).toBeGreaterThan(0);
+    expect(result.stats.faults.disk).toBeGreaterThan(0);
   });
 
   it('at least eight mutants', () => {

@@ -1,0 +1,143 @@
+/** `shardcap check`: a fuzzing campaign against one implementation, with a summary and exit status. */
+import type { CapabilitySystem, FaultKind } from '../../properties/adapter.ts';
+import { ModelSystem } from '../../properties/adapters/model.ts';
+import { referenceSystemFor } from '../../properties/adapters/reference.ts';
+import { runCampaign, type CampaignResult, type CampaignStats } from '../../properties/distributed/campaign.ts';
+import type { DistributedHistory } from '../../properties/distributed/history.ts';
+import { mutantNamed } from '../../properties/mutants.ts';
+import { checkHelp, parseCheckOptions, UsageError, type CheckOptions } from './check-options.ts';
+import { formatFailureTrace } from './failure-trace.ts';
+import { createProgress } from './progress.ts';
+
+export interface CommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** True when stderr is a terminal, so a progress bar can redraw in place. */
+  readonly stderrIsTty: boolean;
+  readonly randomSeed: () => number;
+}
+
+const systemFactory = (options: CheckOptions): ((history: DistributedHistory) => CapabilitySystem) => {
+  if (options.impl === 'model') {
+    return (history) => new ModelSystem({ nodes: history.nodeCount, clients: history.clientCount });
+  }
+  const mutant = options.impl.startsWith('mutant:') ? mutantNamed(options.impl.slice('mutant:'.length)) : undefined;
+  return (history) => referenceSystemFor(history, mutant);
+};
+
+/** The model adapter has no network or disk, so only crashes apply to it. */
+const supportedFaults = (options: CheckOptions): ReadonlySet<FaultKind> =>
+  options.impl === 'model' ? new Set([...options.faults].filter((kind) => kind === 'crash')) : options.faults;
+
+export const replayCommandFor = (options: CheckOptions, seed: number, path: string): string =>
+  [
+    'npx shardcap check',
+    `--impl ${options.impl}`,
+    `--nodes ${options.nodes}`,
+    `--clients ${options.clients}`,
+    `--faults ${[...options.faults].join(',') || 'none'}`,
+    `--budget ${options.budget}`,
+    `--replay ${seed}:${path}`,
+  ].join(' ');
+
+const table = (rows: ReadonlyArray<readonly [string, string]>): string => {
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`).join('\n');
+};
+
+const summaryRows = (options: CheckOptions, result: CampaignResult): Array<readonly [string, string]> => {
+  const stats: CampaignStats = result.stats;
+  const seconds = result.durationMs / 1000;
+  const faults = Object.entries(stats.faults)
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
+  return [
+    ['implementation', options.impl],
+    ['seed', String(options.seed)],
+    ['histories', String(stats.histories)],
+    ['operations', String(stats.operations)],
+    ['faults injected', faults],
+    ['checks run', String(stats.checks)],
+    ['verdicts', `pass ${stats.pass}, violation ${stats.violation}, unknown ${stats.unknown}`],
+    ['duration', `${seconds.toFixed(1)} s (${(stats.operations / Math.max(seconds, 0.001)).toFixed(0)} operations/s)`],
+  ];
+};
+
+/** Runs `shardcap check` and returns the exit status. */
+export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo): Promise<number> => {
+  let options: CheckOptions;
+  try {
+    const parsed = parseCheckOptions(argv, io.randomSeed);
+    if (parsed === 'help') {
+      io.stdout(`${checkHelp()}\n`);
+      return 0;
+    }
+    options = parsed;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`shardcap check: ${error.message}\nrun 'shardcap check --help' for the options\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const progress = options.json ? undefined : createProgress(io.stderr, io.stderrIsTty);
+  if (!options.json) {
+    const what = options.path === undefined ? `${options.runs} histories` : 'one history (replay)';
+    io.stderr(`shardcap check: ${what} against ${options.impl}, seed ${options.seed}\n`);
+  }
+  const result = await runCampaign({
+    system: systemFactory(options),
+    runs: options.runs,
+    seed: options.seed,
+    ...(options.path === undefined ? {} : { path: options.path }),
+    generator: { nodeCountMax: options.nodes, clientCountMax: options.clients, faults: supportedFaults(options) },
+    budget: options.budget,
+    ...(progress === undefined ? {} : { onProgress: progress.update }),
+  });
+  progress?.done();
+
+  const failure = result.failure;
+  let reportPath: string | undefined;
+  if (failure !== null) {
+    const replay = replayCommandFor(options, failure.seed, failure.path);
+    if (!options.json) {
+      io.stdout(`\nviolation found; shrunk history (${failure.shrinks} shrinks):\n${formatFailureTrace(failure.run, failure.verdict)}\n`);
+      io.stdout(`\nreplay: ${replay}\n`);
+    }
+    if (options.report !== undefined) {
+      const { writeReport } = await import('./report/index.ts');
+      reportPath = await writeReport(options.report, { failure, system: options.impl, replayCommand: replay });
+      if (!options.json) {
+        io.stdout(`report: ${reportPath}\n`);
+      }
+    }
+  }
+
+  const exitCode = failure !== null ? 1 : result.stats.unknown > 0 ? 2 : 0;
+  if (options.json) {
+    const summary = {
+      impl: options.impl,
+      runs: result.stats.histories,
+      ops: result.stats.operations,
+      faults: result.stats.faults,
+      checks: result.stats.checks,
+      violations: result.stats.violation,
+      unknown: result.stats.unknown,
+      seed: options.seed,
+      durationMs: result.durationMs,
+      ...(failure === null
+        ? {}
+        : { replay: replayCommandFor(options, failure.seed, failure.path), replayToken: `${failure.seed}:${failure.path}` }),
+      ...(reportPath === undefined ? {} : { report: reportPath }),
+    };
+    io.stdout(`${JSON.stringify(summary)}\n`);
+  } else {
+    io.stdout(`\n${table(summaryRows(options, result))}\n`);
+    if (result.stats.unknown > 0) {
+      io.stdout(`\nthe checker ran out of budget on ${result.stats.unknown} histories (verdict unknown); raise --budget to decide them\n`);
+    }
+    io.stdout(exitCode === 0 ? '\nall histories passed\n' : '');
+  }
+  return exitCode;
+};

@@ -1,0 +1,91 @@
+/**
+ * The violations of a failed run, one entry per reason, each tied to the operation it blames
+ * when there is one: the linearizability checker's mismatched operation, the operation of a
+ * direct check, or the operation of an offline check.
+ */
+import type { ObjectId } from '../../../model/index.ts';
+import type { CampaignFailure } from '../../../properties/distributed/campaign.ts';
+import { MESSAGES_PER_OPERATION_MAX } from '../../../properties/distributed/direct-checks.ts';
+
+export type CheckName = 'linearizability' | 'owner-locality' | 'message-bound' | 'failure-isolation' | 'attenuation' | 'invalid-input';
+
+export interface Violation {
+  readonly check: CheckName;
+  /** Id of the blamed operation; `null` when the check names none. */
+  readonly op: number | null;
+  /** One line in plain words, for the header and the diagram. */
+  readonly summary: string;
+  /** The checker's own message, complete. */
+  readonly detail: string;
+}
+
+/** What each check requires, in plain words. */
+export const CHECK_RULES: Readonly<Record<CheckName, string>> = {
+  linearizability:
+    "The operations on each object must fit one sequential order that respects real time and gives every operation the outcome the model gives it.",
+  'owner-locality': "Every message of an operation must go between the operation's client and the object's owner, and nowhere else.",
+  'message-bound': `One operation may cause at most ${MESSAGES_PER_OPERATION_MAX} messages, whatever the number of nodes or capabilities.`,
+  'failure-isolation': 'An operation whose owner stayed up and reachable from its client for the whole deadline must complete.',
+  attenuation: "Offline attenuation must give exactly the capability, or the refusal, that the model's attenuate gives.",
+  'invalid-input': 'The system must accept every well-formed input of the history.',
+};
+
+const linearizabilityViolations = (failure: CampaignFailure): Violation[] => {
+  const violations: Violation[] = [];
+  for (const [object, verdict] of failure.verdict.linearizability.objects) {
+    if (verdict.verdict !== 'violation') {
+      continue;
+    }
+    const mismatch = verdict.mismatch;
+    if (mismatch === null) {
+      violations.push({
+        check: 'linearizability',
+        op: createOf(failure, object),
+        summary: `the creation of ${object} does not match the model`,
+        detail: verdict.reason,
+      });
+      continue;
+    }
+    violations.push({
+      check: 'linearizability',
+      op: mismatch.op,
+      summary: `on ${object}: recorded ${mismatch.observed}, but the model gives ${mismatch.model}`,
+      detail: verdict.reason,
+    });
+  }
+  return violations;
+};
+
+const createOf = (failure: CampaignFailure, object: ObjectId): number | null =>
+  failure.run.ops.find((op) => op.kind === 'create' && op.object === object)?.id ?? null;
+
+const localCheck = (failure: CampaignFailure, op: number): CheckName =>
+  failure.run.ops.find((recorded) => recorded.id === op)?.outcome.kind === 'invalid' ? 'invalid-input' : 'attenuation';
+
+/** Lists every violation of the failure: linearizability first, then direct checks, then offline checks. */
+export const collectViolations = (failure: CampaignFailure): ReadonlyArray<Violation> => [
+  ...linearizabilityViolations(failure),
+  ...failure.verdict.direct.map((violation) => ({
+    check: violation.check,
+    op: violation.op,
+    summary: violation.message,
+    detail: violation.message,
+  })),
+  ...failure.verdict.local.map((violation) => ({
+    check: localCheck(failure, violation.op),
+    op: violation.op,
+    summary: violation.message,
+    detail: violation.message,
+  })),
+];
+
+/** Groups violations by the operation they blame. */
+export const violationsByOp = (violations: ReadonlyArray<Violation>): ReadonlyMap<number, ReadonlyArray<Violation>> => {
+  const byOp = new Map<number, Violation[]>();
+  for (const violation of violations) {
+    if (violation.op !== null) {
+      byOp.set(violation.op, [...(byOp.get(violation.op) ?? []), violation]);
+    }
+  }
+  return byOp;
+};

@@ -1,0 +1,118 @@
+/**
+ * Runs `npm run bench -- --quick` as a child process and checks that it finishes and reports every
+ * benchmark. It checks no timing: speed is compared only as ratios inside one benchmark run.
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ENTRY = 'test/bench/run.ts';
+
+/** A quick run takes a few seconds when the machine is idle; this allows for a loaded one. */
+const QUICK_RUN_TIMEOUT_MS = 60_000;
+
+const SECTION_IDS = ['guard', 'revoke', 'messages', 'throughput'];
+
+const SECTION_TITLES = ['== guard check:', '== revoke cost:', '== messages per operation', '== simulated cluster throughput:'];
+
+const runBench = (args: ReadonlyArray<string>): SpawnSyncReturns<string> =>
+  spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    encoding: 'utf8',
+    timeout: QUICK_RUN_TIMEOUT_MS,
+  });
+
+describe('npm run bench --quick', () => {
+  let directory = '';
+  let jsonPath = '';
+  let run: SpawnSyncReturns<string>;
+
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'shardcap-bench-'));
+    jsonPath = join(directory, 'results.json');
+    run = runBench(['--quick', '--json', jsonPath]);
+  }, QUICK_RUN_TIMEOUT_MS + 5_000);
+
+  afterAll(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('exits with code 0', () => {
+    expect(run.error, run.stderr).toBeUndefined();
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it('prints the machine and command', () => {
+    expect(run.stdout).toMatch(/^command: tsx test\/bench\/run\.ts --quick --json /m);
+    expect(run.stdout).toMatch(/^machine: .+, \d+ cores, .*Node v\d+/m);
+  });
+
+  it.each(SECTION_TITLES)('prints section %s', (title) => {
+    expect(run.stdout).toContain(title);
+  });
+
+  it('prints every ratio line', () => {
+    for (const name of ['guardToken / HMAC', 'median revoke time', 'revoke frames', 'simulated time / real time']) {
+      expect(run.stdout).toContain(name);
+    }
+  });
+
+  it('writes every section to the JSON file', () => {
+    const document = readResults(jsonPath);
+    expect(document.quick).toBe(true);
+    expect(Object.keys(document.sections).sort()).toEqual([...SECTION_IDS].sort());
+  });
+
+  // Frame and entry counts are deterministic, unlike times, so the smoke run can check them.
+  it('counts 2 frames per remote operation and 0 per attenuate', () => {
+    const rows = readResults(jsonPath).sections['messages']?.tables[0]?.rows ?? [];
+    expect(rows).toHaveLength(7);
+    for (const row of rows) {
+      const expected = String(row['operation']).startsWith('attenuate') ? 0 : 2;
+      expect(row['frames, 3 nodes'], String(row['operation'])).toBe(expected);
+      expect(row['frames, 30 nodes'], String(row['operation'])).toBe(expected);
+      expect(row['retries'], String(row['operation'])).toBe(0);
+    }
+  });
+
+  it('counts 2 model entries changed by either revoke', () => {
+    const rows = readResults(jsonPath).sections['revoke']?.tables[1]?.rows ?? [];
+    expect(rows.map((row) => row['derived below'])).toEqual([1, 100_000]);
+    expect(rows.map((row) => row['changed entries'])).toEqual([2, 2]);
+  });
+});
+
+interface Results {
+  readonly quick: boolean;
+  readonly sections: Readonly<Record<string, { readonly tables: ReadonlyArray<{ readonly rows: ReadonlyArray<Record<string, unknown>> }> }>>;
+}
+
+const readResults = (path: string): Results => JSON.parse(readFileSync(path, 'utf8')) as Results;
+
+describe('npm run bench flags', () => {
+  it('rejects an unknown flag with exit code 2', () => {
+    const run = runBench(['--fast']);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown flag "--fast"');
+    expect(run.stderr).toContain('--quick, --json FILE, --help');
+    expect(run.stdout).toBe('');
+  });
+
+  it('rejects --json without a file with exit code 2', () => {
+    const run = runBench(['--json']);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--json needs a file name');
+  });
+
+  it('rejects --json in a missing directory', () => {
+    const run = runBench(['--quick', '--json', join(tmpdir(), 'shardcap-bench-missing', 'results.json')]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('shardcap-bench-missing');
+    expect(run.stderr).toContain('not found');
+    expect(run.stdout).toBe('');
+  });
+});

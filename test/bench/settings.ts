@@ -1,0 +1,80 @@
+/**
+ * Sizes and durations of every benchmark, in one place: the full run that docs/benchmarks.md
+ * reports and the `--quick` run that only checks that each benchmark still works.
+ */
+
+export interface BenchSettings {
+  /** Time tinybench spends measuring each task in one round, in milliseconds. */
+  readonly taskTimeMs: number;
+  /** Time tinybench spends warming up each task before the first round, in milliseconds. */
+  readonly warmupTimeMs: number;
+  /** Rounds of a micro-benchmark. Each round measures every task once, subject and baseline in
+   * turn. Reported times and ratios are medians over rounds, so a burst of load on the machine
+   * shifts a few rounds rather than one side of a ratio. */
+  readonly rounds: number;
+
+  /** Capabilities derived below each revoked slot in the large shape; the small shape has 1. */
+  readonly revokeDescendants: number;
+  /** Rounds of the revoke benchmark. Each round builds a fresh shard for each shape. An even count
+   * lets the two objects of equal size be built last equally often. */
+  readonly revokeRounds: number;
+  /** Revoked slots per shape and round, each with its own subtree. */
+  readonly revokeSlotsPerRound: number;
+
+  /** Capabilities derived below the revoked slot in the message count's larger case. */
+  readonly messageDescendants: number;
+  /** Node counts compared by the message count. */
+  readonly messageNodeCounts: ReadonlyArray<number>;
+
+  /** Operations in the simulated-cluster throughput workload, over all clients. */
+  readonly workloadOps: number;
+  /** Clients running the workload at once. */
+  readonly workloadClients: number;
+  /** Owner nodes in the workload's cluster. */
+  readonly workloadNodes: number;
+}
+
+/** Seed of every simulated cluster the benchmarks start, so two runs send the same frames. */
+export const BENCH_SEED = 20250601;
+
+/** Capability count per revoked slot that the revoke benchmark compares against 1. */
+export const REVOKE_DESCENDANTS_FULL = 100_000;
+
+/** Fan-out of the subtree built below a revoked slot: 320 children, each with up to 320
+ * children of its own, hold 100,000 descendants within 2 levels, well inside SLOT_DEPTH_MAX. */
+export const SUBTREE_FANOUT = 320;
+
+export const FULL_SETTINGS: BenchSettings = {
+  taskTimeMs: 200,
+  warmupTimeMs: 500,
+  rounds: 31,
+
+  revokeDescendants: REVOKE_DESCENDANTS_FULL,
+  revokeRounds: 10,
+  // 10 subtrees of 100,001 slots fill 1,000,011 of the 1,048,576 slots one object may have.
+  revokeSlotsPerRound: 10,
+
+  messageDescendants: 1_000,
+  messageNodeCounts: [3, 30],
+
+  workloadOps: 20_000,
+  workloadClients: 4,
+  workloadNodes: 3,
+};
+
+export const QUICK_SETTINGS: BenchSettings = {
+  taskTimeMs: 50,
+  warmupTimeMs: 20,
+  rounds: 3,
+
+  revokeDescendants: REVOKE_DESCENDANTS_FULL,
+  revokeRounds: 1,
+  revokeSlotsPerRound: 3,
+
+  messageDescendants: 1_000,
+  messageNodeCounts: [3, 30],
+
+  workloadOps: 1_000,
+  workloadClients: 4,
+  workloadNodes: 3,
+};

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../impl/cli/main.ts';
+import type { CommandIo } from '../../impl/cli/check-command.ts';
+
+interface Captured {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const run = async (...argv: string[]): Promise<Captured> => {
+  let stdout = '';
+  let stderr = '';
+  const io: CommandIo = {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    stderrIsTty: false,
+    randomSeed: () => 77,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+};
+
+describe('shardcap check', () => {
+  it('prints help with every option', async () => {
+    const result = await run('check', '--help');
+    expect(result.code).toBe(0);
+    for (const option of ['--impl', '--runs', '--seed', '--nodes', '--clients', '--faults', '--budget', '--report', '--replay', '--json']) {
+      expect(result.stdout).toContain(option);
+    }
+  });
+
+  const usageErrors: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+    [['--runs', '0'], 'invalid --runs "0"'],
+    [['--runs', 'many'], 'invalid --runs "many"'],
+    [['--nodes', '65'], 'invalid --nodes "65"'],
+    [['--faults', 'crash,fire'], 'invalid fault kind "fire"'],
+    [['--impl', 'mutant:nope'], 'unknown --impl "mutant:nope"'],
+    [['--replay', 'abc'], 'invalid --replay "abc"'],
+    [['--seed', '1', '--replay', '2:0'], 'disagrees with the seed 2'],
+    [['--frobnicate'], "Unknown option '--frobnicate'"],
+    [['extra'], 'extra'],
+  ];
+  for (const [argv, message] of usageErrors) {
+    it(`rejects ${argv.join(' ')}`, async () => {
+      const result = await run('check', ...argv);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+    });
+  }
+
+  it('passes the reference and prints the table', async () => {
+    const result = await run('check', '--runs', '20', '--seed', '5');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('histories        20');
+    expect(result.stdout).toContain('verdicts         pass 20, violation 0, unknown 0');
+    expect(result.stderr).toContain('seed 5');
+  });
+
+  it('prints one JSON summary', async () => {
+    const result = await run('check', '--runs', '10', '--seed', '3', '--json');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ runs: 10, violations: 0, unknown: 0, seed: 3 });
+    expect(summary['ops']).toBeGreaterThan(0);
+    expect(summary['durationMs']).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(summary['faults'] as object).sort()).toEqual(['crash', 'delay', 'disk', 'drop', 'duplicate', 'partition']);
+  });
+
+  it('uses the drawn seed when none is given', async () => {
+    const result = await run('check', '--runs', '2', '--json');
+    expect(JSON.parse(result.stdout)).toMatchObject({ seed: 77 });
+  });
+
+  it('passes the model', async () => {
+    const result = await run('check', '--runs', '30', '--seed', '9', '--impl', 'model');
+    expect(result.code).toBe(0);
+  });
+
+  it('finds a mutant and replays it exactly', async () => {
+    const found = await run('check', '--runs', '300', '--seed', '11', '--impl', 'mutant:skip-version-check', '--json');
+    expect(found.code).toBe(1);
+    const summary = JSON.parse(found.stdout) as { replayToken: string; violations: number };
+    expect(summary.violations).toBe(1);
+
+    const first = await run('check', '--impl', 'mutant:skip-version-check', '--replay', summary.replayToken);
+    const second = await run('check', '--impl', 'mutant:skip-version-check', '--replay', summary.replayToken);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('<-- violation');
+    expect(first.stdout).toContain(`--replay ${summary.replayToken}`);
+    const trace = (text: string) => text.slice(0, text.indexOf('\nreplay:'));
+    expect(trace(second.stdout)).toBe(trace(first.stdout));
+  });
+
+  it('reports unknown verdicts with status 2', async () => {
+    const result = await run('check', '--runs', '5', '--seed', '2', '--budget', '1');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('ran out of budget');
+  });
+});
+
+describe('shardcap', () => {
+  it('rejects an unknown command', async () => {
+    const result = await run('frobnicate');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "frobnicate"; valid commands: check, demo');
+  });
+
+  it('requires a command', async () => {
+    expect((await run()).code).toBe(2);
+  });
+});
