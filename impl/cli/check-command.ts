@@ -114,7 +114,12 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
     }
   }
 
-  const exitCode = failure !== null ? 1 : result.stats.unknown > 0 ? 2 : 0;
+  let exitCode = 0;
+  if (failure !== null) {
+    exitCode = 1;
+  } else if (result.stats.unknown > 0) {
+    exitCode = 2;
+  }
   if (options.json) {
     const summary = {
       impl: options.impl,

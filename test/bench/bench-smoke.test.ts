@@ -13,9 +13,9 @@ const ENTRY = 'test/bench/run.ts';
 /** A quick run takes a few seconds when the machine is idle; this allows for a loaded one. */
 const QUICK_RUN_TIMEOUT_MS = 60_000;
 
-const SECTION_IDS = ['guard', 'revoke', 'messages', 'throughput'];
+const SECTION_IDS = ['guard', 'revoke', 'messages', 'throughput', 'campaign'];
 
-const SECTION_TITLES = ['== guard check:', '== revoke cost:', '== messages per operation', '== simulated cluster throughput:'];
+const SECTION_TITLES = ['== guard check:', '== revoke cost:', '== messages per operation', '== simulated cluster throughput:', '== main job: a campaign'];
 
 const runBench = (args: ReadonlyArray<string>): SpawnSyncReturns<string> =>
   spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {

@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, relative } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
+import { runCampaignBench } from './campaign-bench.ts';
 import { runGuardBench } from './guard-bench.ts';
 import { runMessagesBench } from './messages-bench.ts';
 import { parseOptions, USAGE } from './options.ts';
@@ -21,6 +22,7 @@ const SECTIONS: ReadonlyArray<(settings: BenchSettings) => SectionResult | Promi
   runRevokeBench,
   runMessagesBench,
   runThroughputBench,
+  runCampaignBench,
 ];
 
 const main = async (args: ReadonlyArray<string>): Promise<number> => {

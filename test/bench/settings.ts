@@ -32,6 +32,9 @@ export interface BenchSettings {
   readonly workloadClients: number;
   /** Owner nodes in the workload's cluster. */
   readonly workloadNodes: number;
+
+  /** Histories in the timed `shardcap check` campaign. */
+  readonly campaignHistories: number;
 }
 
 /** Seed of every simulated cluster the benchmarks start, so two runs send the same frames. */
@@ -60,6 +63,8 @@ export const FULL_SETTINGS: BenchSettings = {
   workloadOps: 20_000,
   workloadClients: 4,
   workloadNodes: 3,
+
+  campaignHistories: 1_000,
 };
 
 export const QUICK_SETTINGS: BenchSettings = {
@@ -77,4 +82,6 @@ export const QUICK_SETTINGS: BenchSettings = {
   workloadOps: 1_000,
   workloadClients: 4,
   workloadNodes: 3,
+
+  campaignHistories: 30,
 };

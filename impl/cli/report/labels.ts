@@ -3,8 +3,8 @@
  * and the diagram's tooltips. The text is unescaped.
  */
 import type { RecordedFault } from '../../../properties/distributed/run.ts';
-import { DIAGRAM_VALUE_CHARS_MAX, REASON_CHARS_MAX, REASON_LINES_MAX, TABLE_VALUE_CHARS_MAX } from './limits.ts';
-import { cut, describeInput, describeOp, describeOutcome, type Detail } from './text.ts';
+import { DIAGRAM_VALUE_CHARS_MAX, REASON_LINES_MAX, TABLE_VALUE_CHARS_MAX } from './limits.ts';
+import { cut, describeInput, describeOp, describeOutcome, wrap, type Detail } from './text.ts';
 import type { TraceEvent } from './trace.ts';
 import type { Violation } from './violations.ts';
 
@@ -68,19 +68,24 @@ export const describeEvent = (event: TraceEvent): string => {
 };
 
 /**
- * The lines of violation reason drawn under an operation's label, at most REASON_LINES_MAX, each
- * cut to `charsMax` and to REASON_CHARS_MAX. Repeated violations of one check collapse into one
- * line with a count.
+ * The lines of violation reason drawn under an operation's label: one reason per check, wrapped
+ * at `charsMax`, at most REASON_LINES_MAX lines in all, the last one cut with an ellipsis when
+ * more text remains. Repeated violations of one check show once with a count.
  */
 export const reasonLines = (violations: ReadonlyArray<Violation>, charsMax: number): ReadonlyArray<string> => {
   const byCheck = new Map<string, Violation[]>();
   for (const violation of violations) {
     byCheck.set(violation.check, [...(byCheck.get(violation.check) ?? []), violation]);
   }
-  const lines = [...byCheck].map(([check, list]) => {
+  const lines = [...byCheck].flatMap(([check, list]) => {
     const times = list.length > 1 ? ` (${list.length} times)` : '';
-    return `${check}${times}: ${list[0]?.summary ?? ''}`;
+    return wrap(`! ${check}${times}: ${list[0]?.summary ?? ''}`, charsMax);
   });
-  const shown = lines.length <= REASON_LINES_MAX ? lines : [...lines.slice(0, REASON_LINES_MAX - 1), `and ${lines.length - REASON_LINES_MAX + 1} more checks, listed above`];
-  return shown.map((line) => cut(`! ${line}`, Math.min(charsMax, REASON_CHARS_MAX)));
+  if (lines.length <= REASON_LINES_MAX) {
+    return lines;
+  }
+  const shown = lines.slice(0, REASON_LINES_MAX);
+  const last = shown.length - 1;
+  shown[last] = cut(`${shown[last] ?? ''} …`, charsMax);
+  return shown;
 };

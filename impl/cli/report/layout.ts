@@ -16,6 +16,7 @@ import {
   CLIENT_COLUMN_PX_MAX,
   CLIENT_COLUMN_PX_MIN,
   CRASH_MARK_PX,
+  DIAGRAM_PX_MIN,
   HEAD_PX,
   IDLE_GAP_MS_MIN,
   INSTANT_BAR_PX,
@@ -222,7 +223,7 @@ export const layoutDiagram = (trace: Trace, violations: ReadonlyMap<number, Read
     return column;
   };
   const lastColumn = columns[columns.length - 1];
-  const width = (lastColumn === undefined ? AXIS_PX : lastColumn.left + lastColumn.width) + RIGHT_MARGIN_PX;
+  const width = Math.max(DIAGRAM_PX_MIN, (lastColumn === undefined ? AXIS_PX : lastColumn.left + lastColumn.width) + RIGHT_MARGIN_PX);
 
   // Labels of a client's operations are cut to its column, so they never run into the next lifeline's labels.
   const labelOf = (op: RecordedOp): string => {
@@ -290,7 +291,8 @@ const buildBars = (
     const y = yOf.get(event) ?? lifelineBottom;
     const common = { op: event.op, x, label: labelOf(event.op), reasons: reasonsOf(event.op) };
     if (event.kind === 'op-instant') {
-      bars.push({ ...common, top: y - INSTANT_BAR_PX / 2, bottom: y + INSTANT_BAR_PX / 2, open: false });
+      // Below the row line, clear of the bar of the client's previous operation, which may end on the same row.
+      bars.push({ ...common, top: y + 1, bottom: y + 1 + INSTANT_BAR_PX, open: false });
       return;
     }
     const end = ends.get(event.op.id);

@@ -37,7 +37,7 @@ export const HEAD_PX = 44;
 export const TAIL_PX = 40;
 
 /** Narrowest column of a client lifeline, in pixels; wider when its operation labels need it. */
-export const CLIENT_COLUMN_PX_MIN = 190;
+export const CLIENT_COLUMN_PX_MIN = 150;
 
 /** Widest column of a client lifeline, in pixels; longer labels are cut with an ellipsis. */
 export const CLIENT_COLUMN_PX_MAX = 480;
@@ -57,11 +57,11 @@ export const DIAGRAM_VALUE_CHARS_MAX = 16;
 /** Longest value shown in the trace table, in characters. */
 export const TABLE_VALUE_CHARS_MAX = 120;
 
-/** Longest line of violation reason drawn under an operation label, in characters; a line also stops at the diagram's right edge. */
-export const REASON_CHARS_MAX = 160;
+/** Most lines of violation reason drawn under one operation label; the header lists every reason in full. */
+export const REASON_LINES_MAX = 4;
 
-/** Most lines of violation reason drawn under one operation label; the header lists them all. */
-export const REASON_LINES_MAX = 3;
+/** Narrowest diagram, in pixels, so that a violation reason has room even with few lifelines. */
+export const DIAGRAM_PX_MIN = 1000;
 
 /** Space between a bar or a fault mark and its label, in pixels. */
 export const LABEL_GAP_PX = 6;

@@ -27,6 +27,21 @@ export const quoteValue = (value: string, charsMax: number): string => {
 export const cut = (text: string, charsMax: number): string =>
   text.length <= charsMax ? text : `${text.slice(0, Math.max(0, charsMax - 1))}…`;
 
+/** Splits text into lines of at most `charsMax` characters, at spaces where it can. */
+export const wrap = (text: string, charsMax: number): string[] => {
+  const width = Math.max(8, charsMax);
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const space = rest.lastIndexOf(' ', width);
+    const end = space > width / 2 ? space : width;
+    lines.push(rest.slice(0, end));
+    rest = rest.slice(end).trimStart();
+  }
+  lines.push(rest);
+  return lines;
+};
+
 /** Versions below zero mark forged tokens; the minted version is `-1 - version`. */
 const versionText = (version: number): string => (version < 0 ? `${-1 - version} forged` : String(version));
 

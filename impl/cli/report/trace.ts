@@ -34,14 +34,24 @@ export interface Trace {
   readonly events: ReadonlyArray<TraceEvent>;
 }
 
-/** Order of events at the same time: an operation ends before the next one starts and sends its request. */
-const RANK: Readonly<Record<TraceEvent['kind'], number>> = {
-  'op-end': 0,
-  'final-phase': 1,
-  fault: 2,
-  'op-start': 3,
-  'op-instant': 3,
-  message: 4,
+/**
+ * Order of events at the same time: an operation ends before the next one starts and sends its
+ * request, and the final phase comes after the last stream operation and before the final reads.
+ */
+const rank = (event: TraceEvent): number => {
+  switch (event.kind) {
+    case 'op-end':
+      return 0;
+    case 'fault':
+      return 1;
+    case 'op-start':
+    case 'op-instant':
+      return event.op.final ? 4 : 2;
+    case 'final-phase':
+      return 3;
+    case 'message':
+      return 5;
+  }
 };
 
 const opEvents = (op: RecordedOp): TraceEvent[] => {
@@ -78,6 +88,38 @@ export const buildTrace = (failure: CampaignFailure): Trace => {
   ];
 
   // Array.prototype.sort is stable, so events of one kind at one time keep their recorded order.
-  events.sort((a, b) => a.timeMs - b.timeMs || RANK[a.kind] - RANK[b.kind]);
-  return { clients, nodes, others, events };
+  events.sort((a, b) => a.timeMs - b.timeMs || rank(a) - rank(b));
+  return { clients, nodes, others, events: withRequestsAfterTheirOps(events) };
+};
+
+/** True for the request an operation sends the moment it starts. */
+const isFirstRequest = (op: TraceEvent, message: TraceEvent): boolean =>
+  op.kind === 'op-start' &&
+  message.kind === 'message' &&
+  message.timeMs === op.timeMs &&
+  op.op.requestId !== null &&
+  message.message.requestId === op.op.requestId &&
+  message.message.from === op.actor;
+
+/**
+ * Moves each operation's first request right after the operation's start, so that when several
+ * clients start operations at one time, each start reads together with its own request.
+ */
+const withRequestsAfterTheirOps = (sorted: ReadonlyArray<TraceEvent>): TraceEvent[] => {
+  const moved = new Set<TraceEvent>();
+  const result: TraceEvent[] = [];
+  sorted.forEach((event, index) => {
+    if (moved.has(event)) {
+      return;
+    }
+    result.push(event);
+    for (let next = index + 1; next < sorted.length && sorted[next]?.timeMs === event.timeMs; next += 1) {
+      const later = sorted[next];
+      if (later !== undefined && !moved.has(later) && isFirstRequest(event, later)) {
+        moved.add(later);
+        result.push(later);
+      }
+    }
+  });
+  return result;
 };
