@@ -6,8 +6,6 @@ import { describeOp } from './text.ts';
 import { element, label, line, tooltip } from './svg.ts';
 import type { TraceEvent } from './trace.ts';
 
-/** Baseline of an operation label below its row, clear of the request arrow that leaves the bar there. */
-const OP_LABEL_DROP_PX = 17;
 
 
 /** Baseline of the label under a line across the whole diagram. */
@@ -35,14 +33,12 @@ export const renderBar = (bar: Bar): Drawing => {
   const shape = bar.open
     ? element('path', { d: `M${left},${bottom} V${top} H${left + BAR_PX} V${bottom}`, class: `${outcomeClass(bar)} open` })
     : element('rect', { x: left, y: top, width: BAR_PX, height: bottom - top, class: outcomeClass(bar) });
-  const textX = bar.x + BAR_PX / 2 + LABEL_GAP_PX;
-  const textY = bar.top + OP_LABEL_DROP_PX - (bar.bottom - bar.top < 10 ? 4 : 0);
-  const reasons = bar.reasons.map((reason, index) => label(textX, textY + (index + 1) * REASON_LINE_PX, reason, { class: 'halo reason' }));
+  const reasons = bar.reasons.map((reason, index) => label(bar.labelX, bar.labelY + (index + 1) * REASON_LINE_PX, reason, { class: 'halo reason' }));
   const attributes = { class: bar.reasons.length > 0 ? 'op violating' : 'op', 'data-op': bar.op.id };
   const title = tooltip(describeOp(bar.op, TABLE_DETAIL));
   return {
     shape: element('g', attributes, [title, shape]),
-    text: element('g', attributes, [title, label(textX, textY, bar.label, { class: 'halo op-label' }), ...reasons]),
+    text: element('g', attributes, [title, label(bar.labelX, bar.labelY, bar.label, { class: 'halo op-label' }), ...reasons]),
   };
 };
 

@@ -22,6 +22,7 @@ import {
   INSTANT_BAR_PX,
   LABEL_GAP_PX,
   NODE_COLUMN_PX,
+  OP_LABEL_DROP_PX,
   PX_PER_MS,
   REASON_LINE_PX,
   ROW_GAP_PX_MIN,
@@ -65,6 +66,9 @@ export interface Bar {
   /** An indeterminate operation: no response came, so the bar has no end. */
   readonly open: boolean;
   readonly label: string;
+  /** Start of the label's baseline; the reasons follow one REASON_LINE_PX below the other. */
+  readonly labelX: number;
+  readonly labelY: number;
   readonly reasons: ReadonlyArray<string>;
 }
 
@@ -289,7 +293,14 @@ const buildBars = (
     }
     const x = columnOf(event.actor).x;
     const y = yOf.get(event) ?? lifelineBottom;
-    const common = { op: event.op, x, label: labelOf(event.op), reasons: reasonsOf(event.op) };
+    const common = {
+      op: event.op,
+      x,
+      label: labelOf(event.op),
+      labelX: x + BAR_PX / 2 + LABEL_GAP_PX,
+      labelY: y + OP_LABEL_DROP_PX,
+      reasons: reasonsOf(event.op),
+    };
     if (event.kind === 'op-instant') {
       // Below the row line, clear of the bar of the client's previous operation, which may end on the same row.
       bars.push({ ...common, top: y + 1, bottom: y + 1 + INSTANT_BAR_PX, open: false });

@@ -68,3 +68,6 @@ export const LABEL_GAP_PX = 6;
 
 /** Half the size of the X that marks a crash, in pixels. */
 export const CRASH_MARK_PX = 7;
+
+/** Baseline of an operation label below its row, clear of the request arrow that leaves the bar there, in pixels. */
+export const OP_LABEL_DROP_PX = 17;
