@@ -20,12 +20,20 @@ const describeOp = (op: SearchOp): string => {
   return `operation ${recorded.id} (client ${JSON.stringify(recorded.client)}, ${formatInput(recorded.input)}, invoked at ${recorded.start} ms, ${response})`;
 };
 
+/** Longest value a reason prints in full; a longer one shows its start and its length. */
+const REASON_VALUE_SHOWN_MAX = 40;
+
+const showValue = (value: string | undefined): string =>
+  value === undefined || value.length <= REASON_VALUE_SHOWN_MAX
+    ? JSON.stringify(value)
+    : `${JSON.stringify(value.slice(0, REASON_VALUE_SHOWN_MAX - 8))}... (${value.length} characters)`;
+
 const violationReason = (ops: ReadonlyArray<SearchOp>, prefix: ReadonlyArray<number>, blocked: Blocked): string => {
   const op = ops[blocked.index] as SearchOp;
   const value = findObject(blocked.state, op.recorded.object)?.value;
   return (
     `no linearization places ${describeOp(op)}. After the prefix [${prefix.join(', ')}], which places the most ` +
-    `determinate operations of any order found, the object holds ${JSON.stringify(value)} and the model returns ` +
+    `determinate operations of any order found, the object holds ${showValue(value)} and the model returns ` +
     `${describeResult(blocked.result)}, but the history recorded ${describeExpected(op.expected)}`
   );
 };

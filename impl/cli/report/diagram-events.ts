@@ -25,7 +25,7 @@ export interface Drawing {
   readonly text: string;
 }
 
-/** The bar of an operation on its client's lifeline, with its label and, when it violates a check, the reasons. */
+/** Draws the bar of an operation on its client's lifeline, with its label and, when it violates a check, the reasons. */
 export const renderBar = (bar: Bar): Drawing => {
   const left = bar.x - BAR_PX / 2;
   const top = bar.top + 1;
@@ -42,7 +42,7 @@ export const renderBar = (bar: Bar): Drawing => {
   };
 };
 
-/** A message as an arrow from its sender at its send time, dropping ARROW_DROP_PX towards its receiver. */
+/** Draws a message as an arrow from its sender at its send time, dropping ARROW_DROP_PX towards its receiver. */
 export const renderMessage = (event: Extract<TraceEvent, { kind: 'message' }>, layout: Layout, y: number, violating: boolean): Drawing => {
   const from = layout.columnOf(event.message.from).x;
   const to = layout.columnOf(event.message.to).x;
@@ -70,7 +70,7 @@ const crashMark = (x: number, y: number): string =>
     class: 'crash-mark',
   });
 
-/** A fault: a red X for a crash, a green ring for a restart, a dashed line for a partition or a heal. */
+/** Draws a fault: a red X for a crash, a green ring for a restart, a dashed line for a partition or a heal. */
 export const renderFault = (event: Extract<TraceEvent, { kind: 'fault' }>, layout: Layout, y: number): Drawing => {
   const fault = event.fault.fault;
   const attributes = { class: event.fault.applied ? `fault ${fault.kind}` : 'fault not-applied', 'data-fault': fault.kind };
@@ -104,7 +104,7 @@ const faultMark = (event: Extract<TraceEvent, { kind: 'fault' }>, layout: Layout
   return element('circle', { cx: x, cy: y, r: 4, class: 'skipped-mark' });
 };
 
-/** The line across the diagram where the recorder heals everything and starts the final reads. */
+/** Draws the line across the diagram where the recorder heals everything and starts the final reads. */
 export const renderFinalPhase = (layout: Layout, y: number): Drawing => ({
   shape: line(AXIS_PX, y, layout.width, y, { class: 'final-line' }),
   text: label(AXIS_PX + 4, y + BANNER_DROP_PX, FINAL_PHASE_TEXT, { class: 'halo final-label' }),

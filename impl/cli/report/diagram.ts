@@ -54,7 +54,7 @@ const renderAxis = (layout: Layout): string[] =>
       : [],
   );
 
-/** A zigzag line from the time axis to the right edge, one edge of a break. */
+/** Draws one edge of a break: a zigzag line from the time axis to the right edge. */
 const zigzag = (y: number, width: number): string => {
   const step = 8;
   const points: string[] = [];
@@ -94,8 +94,8 @@ const renderEvents = (trace: Trace, layout: Layout, violatingRequests: ReadonlyS
 };
 
 /**
- * The body of the diagram. `violatingRequests` holds the request ids of the violating operations,
- * whose messages are drawn in red.
+ * Draws the body of the diagram. `violatingRequests` contains the request ids of the violating
+ * operations, whose messages are drawn in red.
  */
 export const renderDiagramBody = (trace: Trace, layout: Layout, violatingRequests: ReadonlySet<string>): string => {
   const drawings = renderEvents(trace, layout, violatingRequests);

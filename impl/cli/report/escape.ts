@@ -1,7 +1,7 @@
 /**
  * Escaping for every string that goes into the report. Values come from the system under test and
- * from the history generator, so a value may hold markup, quotes, control characters or lone
- * surrogates; each is written so that it shows as text and never parses as markup.
+ * from the history generator, so a value may contain markup, quotes, control characters or lone
+ * surrogates. Each is written so that it shows as text and never parses as markup.
  */
 
 const ENTITIES: Readonly<Record<string, string>> = {

@@ -46,7 +46,7 @@ export const faultLabel = (event: Extract<TraceEvent, { kind: 'fault' }>): strin
 
 export const FINAL_PHASE_TEXT = 'final reads: every partition healed, every node restarted, drop and duplication off';
 
-/** One complete line for the trace table, for example `#3 read cap(n0/0#0@0{read}) -> ok ""`. */
+/** Describes an event in one complete line for the trace table, for example `#3 read cap(n0/0#0@0{read}) -> ok ""`. */
 export const describeEvent = (event: TraceEvent): string => {
   switch (event.kind) {
     case 'op-start': {
@@ -68,7 +68,7 @@ export const describeEvent = (event: TraceEvent): string => {
 };
 
 /**
- * The lines of violation reason drawn under an operation's label: one reason per check, wrapped
+ * Lists the lines of violation reason drawn under an operation's label: one reason per check, wrapped
  * at `charsMax`, at most REASON_LINES_MAX lines in all, the last one cut with an ellipsis when
  * more text remains. Repeated violations of one check show once with a count.
  */
@@ -84,8 +84,8 @@ export const reasonLines = (violations: ReadonlyArray<Violation>, charsMax: numb
   if (lines.length <= REASON_LINES_MAX) {
     return lines;
   }
-  const shown = lines.slice(0, REASON_LINES_MAX);
-  const last = shown.length - 1;
-  shown[last] = cut(`${shown[last] ?? ''} …`, charsMax);
-  return shown;
+  const kept = lines.slice(0, REASON_LINES_MAX);
+  const last = kept.length - 1;
+  kept[last] = cut(`${kept[last] ?? ''} …`, charsMax);
+  return kept;
 };

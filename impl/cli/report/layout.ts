@@ -1,7 +1,7 @@
 /**
- * Geometry of the sequence diagram. Columns hold one lifeline each, clients first. Rows hold the
- * events of one simulated time, so time flows down: each row is at least ROW_GAP_PX_MIN below the
- * previous one, further by PX_PER_MS for the time between them, and an idle gap longer than
+ * Geometry of the sequence diagram. Columns contain one lifeline each, clients first. Rows contain
+ * the events of one simulated time, and time flows down. Each row is at least ROW_GAP_PX_MIN below
+ * the previous one, further by PX_PER_MS for the time between them. An idle gap longer than
  * IDLE_GAP_MS_MIN becomes a break of fixed height. Events of one time that would draw over each
  * other go into consecutive rows.
  */
@@ -165,7 +165,7 @@ const spanOf = (event: TraceEvent, columnOf: (actor: string) => Column, opLabels
   }
 };
 
-/** A request drawn from the top of its own operation's bar shares the row: its label goes below the arrow. */
+/** Returns whether two events of one time may share a row despite overlapping: an operation's start and its own request can, because the label goes below the arrow. */
 const sharesRow = (a: TraceEvent, b: TraceEvent): boolean => {
   const request = (op: TraceEvent, message: TraceEvent): boolean =>
     (op.kind === 'op-start' || op.kind === 'op-instant') &&

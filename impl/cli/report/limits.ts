@@ -36,13 +36,13 @@ export const HEAD_PX = 44;
 /** Space below the last row, in pixels. */
 export const TAIL_PX = 40;
 
-/** Narrowest column of a client lifeline, in pixels; wider when its operation labels need it. */
+/** Minimum width of the column of a client lifeline, in pixels; wider when its operation labels need it. */
 export const CLIENT_COLUMN_PX_MIN = 150;
 
-/** Widest column of a client lifeline, in pixels; longer labels are cut with an ellipsis. */
-export const CLIENT_COLUMN_PX_MAX = 480;
+/** Maximum width of the column of a client lifeline, in pixels; longer labels are cut with an ellipsis. */
+export const CLIENT_COLUMN_PX_MAX = 560;
 
-/** Width of the column of a node lifeline, in pixels. */
+/** Minimum width of the column of a node lifeline, in pixels; wider when its fault labels need it. */
 export const NODE_COLUMN_PX = 130;
 
 /** Width of an operation bar on a client lifeline, in pixels. */
@@ -51,16 +51,16 @@ export const BAR_PX = 10;
 /** Height of the bar of an operation that took no simulated time, such as an offline attenuate, in pixels. */
 export const INSTANT_BAR_PX = 8;
 
-/** Longest value shown inside a diagram label, in characters; the table and tooltips show more. */
+/** Maximum length of a value inside a diagram label, in characters; the table and tooltips show more. */
 export const DIAGRAM_VALUE_CHARS_MAX = 16;
 
-/** Longest value shown in the trace table, in characters. */
+/** Maximum length of a value in the trace table, in characters. */
 export const TABLE_VALUE_CHARS_MAX = 120;
 
-/** Most lines of violation reason drawn under one operation label; the header lists every reason in full. */
+/** Maximum number of violation reason lines under one operation label; the header lists every reason in full. */
 export const REASON_LINES_MAX = 4;
 
-/** Narrowest diagram, in pixels, so that a violation reason has room even with few lifelines. */
+/** Minimum width of the diagram, in pixels, so that a violation reason has room even with few lifelines. */
 export const DIAGRAM_PX_MIN = 1000;
 
 /** Space between a bar or a fault mark and its label, in pixels. */

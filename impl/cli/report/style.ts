@@ -22,7 +22,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px;
 dl.facts dt { color: #555; }
 dl.facts dd { margin: 0; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 pre.replay { background: #f3f5f7; border: 1px solid #d0d7de; border-radius: 4px; padding: 10px 12px; white-space: pre-wrap; overflow-wrap: anywhere; user-select: all; font-size: 13px; }
-ul.legend { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 4px 18px; max-width: 1300px; }
+ul.legend { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 4px 18px; max-width: 1100px; }
 ul.legend li { display: flex; align-items: center; gap: 8px; font-size: 13px; }
 ul.legend svg { flex: none; }
 .diagram-wrap { width: max-content; border: 1px solid #d0d7de; border-radius: 4px; }

@@ -8,6 +8,10 @@ import type { Violation } from './violations.ts';
 const opOf = (event: TraceEvent): number | null =>
   event.kind === 'op-start' || event.kind === 'op-end' || event.kind === 'op-instant' ? event.op.id : null;
 
+/** A partition acts on a client and a node, so its row names both. */
+const actorText = (event: TraceEvent): string =>
+  event.kind === 'fault' && event.client !== null && event.node !== null ? `${event.client}, ${event.node}` : event.actor;
+
 const renderRow = (event: TraceEvent, violations: ReadonlyMap<number, ReadonlyArray<Violation>>, violatingRequests: ReadonlySet<string>): string => {
   const op = opOf(event);
   const reasons = op === null ? [] : (violations.get(op) ?? []);
@@ -18,7 +22,7 @@ const renderRow = (event: TraceEvent, violations: ReadonlyMap<number, ReadonlyAr
   return (
     `<tr${anchor} class="${escapeHtml(event.kind)}${violating ? ' violating' : ''}">` +
     `<td class="time">${escapeHtml(formatMs(event.timeMs))}</td>` +
-    `<td class="actor">${escapeHtml(event.actor)}</td>` +
+    `<td class="actor">${escapeHtml(actorText(event))}</td>` +
     `<td class="event">${escapeHtml(describeEvent(event))}${reasonText}</td>` +
     '</tr>'
   );

@@ -43,7 +43,7 @@ export const wrap = (text: string, charsMax: number): string[] => {
 };
 
 /** Versions below zero mark forged tokens; the minted version is `-1 - version`. */
-const versionText = (version: number): string => (version < 0 ? `${-1 - version} forged` : String(version));
+const versionText = (version: number): string => (version < 0 ? `${-1 - version}(forged)` : String(version));
 
 const capText = (cap: Capability, detail: Detail): string => {
   if (detail.full) {
@@ -60,7 +60,7 @@ const revokerText = (revoker: Revoker, detail: Detail): string => {
   return `${revoker.object}#${revoker.slot}@${versionText(revoker.version)}`;
 };
 
-/** The operation and its arguments, for example `write n0/0#0@0 "v"`. */
+/** Describes the operation and its arguments, for example `write n0/0#0@0 "v"`. */
 export const describeInput = (op: RecordedOp, detail: Detail): string => {
   const input = op.input;
   switch (input.op) {
@@ -100,7 +100,7 @@ const okText = (op: RecordedOp, detail: Detail): string => {
   }
 };
 
-/** The outcome the client saw, for example `ok "v"`, `refused Revoked` or `indeterminate`. */
+/** Describes the outcome the client saw, for example `ok "v"`, `refused Revoked` or `indeterminate`. */
 export const describeOutcome = (op: RecordedOp, detail: Detail): string => {
   const outcome = op.outcome;
   switch (outcome.kind) {
@@ -115,6 +115,6 @@ export const describeOutcome = (op: RecordedOp, detail: Detail): string => {
   }
 };
 
-/** The whole label of an operation, for example `#3 read n0/0#0@0 -> refused Revoked`. */
+/** Describes an operation with its outcome in one label, for example `#3 read n0/0#0@0 -> refused Revoked`. */
 export const describeOp = (op: RecordedOp, detail: Detail): string =>
   `#${op.id} ${op.final ? 'final ' : ''}${describeInput(op, detail)} -> ${describeOutcome(op, detail)}`;

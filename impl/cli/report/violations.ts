@@ -3,9 +3,13 @@
  * when there is one: the linearizability checker's mismatched operation, the operation of a
  * direct check, or the operation of an offline check.
  */
-import type { ObjectId } from '../../../model/index.ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { attenuate, formatCapability, formatRights, type ObjectId } from '../../../model/index.ts';
 import type { CampaignFailure } from '../../../properties/distributed/campaign.ts';
 import { MESSAGES_PER_OPERATION_MAX } from '../../../properties/distributed/direct-checks.ts';
+import { formatRefusal } from '../demo.ts';
+import { TABLE_DETAIL } from './labels.ts';
+import { describeOutcome } from './text.ts';
 
 export type CheckName = 'linearizability' | 'owner-locality' | 'message-bound' | 'failure-isolation' | 'attenuation' | 'invalid-input';
 
@@ -19,7 +23,7 @@ export interface Violation {
   readonly detail: string;
 }
 
-/** What each check requires, in plain words. */
+/** The rule of each check, in plain words. */
 export const CHECK_RULES: Readonly<Record<CheckName, string>> = {
   linearizability:
     "The operations on each object must fit one sequential order that respects real time and gives every operation the outcome the model gives it.",
@@ -62,6 +66,21 @@ const createOf = (failure: CampaignFailure, object: ObjectId): number | null =>
 const localCheck = (failure: CampaignFailure, op: number): CheckName =>
   failure.run.ops.find((recorded) => recorded.id === op)?.outcome.kind === 'invalid' ? 'invalid-input' : 'attenuation';
 
+/**
+ * Restates an offline attenuation violation with model values in place of the checker's JSON.
+ * NOTE: campaigns check against the reference model, so this recomputes the reference model's
+ * answer; a run checked against another model would need that model here.
+ */
+const localSummary = (failure: CampaignFailure, id: number, message: string): string => {
+  const op = failure.run.ops.find((recorded) => recorded.id === id);
+  if (op === undefined || op.input.op !== 'attenuate' || op.outcome.kind === 'invalid') {
+    return message;
+  }
+  const expected = attenuate(failure.run.initialState, op.input);
+  const modelText = E.isLeft(expected) ? `refused ${formatRefusal(expected.left)}` : `ok ${formatCapability(expected.right[1].cap)}`;
+  return `attenuate ${formatCapability(op.input.cap)} to ${formatRights(op.input.rights)} gave ${describeOutcome(op, TABLE_DETAIL)}, but the model gives ${modelText}`;
+};
+
 /** Lists every violation of the failure: linearizability first, then direct checks, then offline checks. */
 export const collectViolations = (failure: CampaignFailure): ReadonlyArray<Violation> => [
   ...linearizabilityViolations(failure),
@@ -74,7 +93,7 @@ export const collectViolations = (failure: CampaignFailure): ReadonlyArray<Viola
   ...failure.verdict.local.map((violation) => ({
     check: localCheck(failure, violation.op),
     op: violation.op,
-    summary: violation.message,
+    summary: localSummary(failure, violation.op, violation.message),
     detail: violation.message,
   })),
 ];
