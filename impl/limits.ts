@@ -34,3 +34,30 @@ export const RETRY_DELAY_MS_MAX = 1_000;
 /** Maximum payload of one log record, in bytes: a record contains the effect of one request frame, so
  * 16 frames leave ample room, and recovery treats a larger length field as a corrupt header. */
 export const LOG_RECORD_BYTES_MAX = 16 * FRAME_BYTES_MAX;
+
+/** Maximum number of frames that the TCP transport queues for one peer, while it connects or
+ * waits for 'drain'. A full queue drops its oldest frame, which the retrying protocol tolerates. */
+export const PEER_QUEUE_FRAMES_MAX = 1_024;
+
+/** Maximum bytes that the TCP transport queues for one peer, length prefixes included. It bounds
+ * the memory one slow or absent peer can hold at 32 maximum-size frames. */
+export const PEER_QUEUE_BYTES_MAX = 32 * FRAME_BYTES_MAX;
+
+/** First delay before the TCP transport dials a peer again after a failed or lost connection, in
+ * milliseconds. Each further failure doubles it, up to the maximum. */
+export const RECONNECT_DELAY_MS_MIN = 50;
+
+/** Largest delay between two dials of the same peer, in milliseconds. It equals the largest
+ * request retry delay, so a restarted owner is reached no later than the next retry. */
+export const RECONNECT_DELAY_MS_MAX = RETRY_DELAY_MS_MAX;
+
+/** Time an accepted or dialed connection has to complete its hello exchange, in milliseconds. A
+ * peer that stays silent longer is disconnected, so it cannot hold a connection slot for ever. */
+export const HELLO_TIMEOUT_MS = 5_000;
+
+/** Maximum number of connections a TCP listener accepts at once. Each connection buffers at most
+ * one frame, so this bounds the receive memory of a listener at about 64 MiB. */
+export const INBOUND_CONNECTIONS_MAX = 1_024;
+
+/** Size of a node's secret key file, in bytes: 32 random bytes, which meets OWNER_KEY_BYTES_MIN. */
+export const NODE_KEY_BYTES = 32;
