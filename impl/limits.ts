@@ -61,3 +61,15 @@ export const INBOUND_CONNECTIONS_MAX = 1_024;
 
 /** Size of a node's secret key file, in bytes: 32 random bytes, which meets OWNER_KEY_BYTES_MIN. */
 export const NODE_KEY_BYTES = 32;
+
+/** Largest number of node processes `shardcap cluster` starts. Each node is a separate Node.js
+ * process, so this bounds the memory and the processes that one command can take. */
+export const CLUSTER_NODES_MAX = 64;
+
+/** Time `shardcap cluster` gives each node process to load, recover its log and listen, in
+ * milliseconds. A node that is not listening by then counts as failed. */
+export const NODE_START_TIMEOUT_MS = 60_000;
+
+/** Time `shardcap cluster` gives its node processes to exit after SIGTERM, in milliseconds, before
+ * it sends SIGKILL. A clean stop only closes connections and syncs the record log. */
+export const NODE_STOP_TIMEOUT_MS = 10_000;

@@ -2,7 +2,10 @@
 import type { CapabilitySystem, FaultKind } from '../../properties/adapter.ts';
 import { ModelSystem } from '../../properties/adapters/model.ts';
 import { referenceSystemFor } from '../../properties/adapters/reference.ts';
-import { runCampaign, type CampaignResult, type CampaignStats } from '../../properties/distributed/campaign.ts';
+import { existsSync, constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ReplayPathError, runCampaign, type CampaignResult, type CampaignStats } from '../../properties/distributed/campaign.ts';
 import type { DistributedHistory } from '../../properties/distributed/history.ts';
 import { mutantNamed } from '../../properties/mutants.ts';
 import { checkHelp, parseCheckOptions, UsageError, type CheckOptions } from './check-options.ts';
@@ -37,8 +40,36 @@ export const replayCommandFor = (options: CheckOptions, seed: number, path: stri
     `--clients ${options.clients}`,
     `--faults ${[...options.faults].join(',') || 'none'}`,
     `--budget ${options.budget}`,
-    `--replay ${seed}:${path}`,
+    // With "=", a negative seed is not mistaken for an option.
+    `--replay=${seed}:${path}`,
   ].join(' ');
+
+const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+
+/** Creates the report directory if needed and checks it is writable; returns the problem, if any. */
+const prepareReportDirectory = async (dir: string): Promise<string | null> => {
+  const target = resolve(dir);
+  try {
+    // Created one level at a time: a recursive mkdir below /proc never returns on Linux.
+    const missing: string[] = [];
+    let current = target;
+    while (!existsSync(current)) {
+      missing.unshift(current);
+      current = dirname(current);
+    }
+    if (!(await stat(current)).isDirectory()) {
+      return `invalid --report ${JSON.stringify(dir)}: ${current} is not a directory; give a directory path`;
+    }
+    for (const path of missing) {
+      await mkdir(path);
+    }
+    await access(target, constants.W_OK);
+    return null;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return `cannot use --report ${JSON.stringify(dir)}: ${reason}; give a writable directory`;
+  }
+};
 
 const table = (rows: ReadonlyArray<readonly [string, string]>): string => {
   const width = Math.max(...rows.map(([name]) => name.length));
@@ -48,9 +79,9 @@ const table = (rows: ReadonlyArray<readonly [string, string]>): string => {
 const summaryRows = (options: CheckOptions, result: CampaignResult): Array<readonly [string, string]> => {
   const stats: CampaignStats = result.stats;
   const seconds = result.durationMs / 1000;
-  const faults = Object.entries(stats.faults)
-    .map(([kind, count]) => `${kind} ${count}`)
-    .join(', ');
+  const applied = `crashes ${stats.faults.crash}, partitions ${stats.faults.partition}, torn writes ${stats.faults.disk}`;
+  const switchedOn = `drops ${stats.faults.drop}, duplicates ${stats.faults.duplicate}, long delays ${stats.faults.delay}`;
+  const faults = `${applied}; histories with ${switchedOn}`;
   return [
     ['implementation', options.impl],
     ['seed', String(options.seed)],
@@ -81,21 +112,54 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
     throw error;
   }
 
+  if (options.report !== undefined) {
+    // Checked before the campaign, so a bad directory does not cost a whole run.
+    const problem = await prepareReportDirectory(options.report);
+    if (problem !== null) {
+      io.stderr(`shardcap check: ${problem}\n`);
+      return 2;
+    }
+  }
+  const faults = supportedFaults(options);
+  const ignored = [...options.faults].filter((kind) => !faults.has(kind));
+  if (ignored.length > 0) {
+    io.stderr(`shardcap check: ${options.impl} supports only ${[...faults].join(', ') || 'no'} faults; ignoring ${ignored.join(', ')}\n`);
+  }
+
   const progress = options.json ? undefined : createProgress(io.stderr, io.stderrIsTty);
   if (!options.json) {
-    const what = options.path === undefined ? `${options.runs} histories` : 'one history (replay)';
+    const what = options.path === undefined ? plural(options.runs, 'history', 'histories') : 'one history (replay)';
     io.stderr(`shardcap check: ${what} against ${options.impl}, seed ${options.seed}\n`);
   }
-  const result = await runCampaign({
+  let result: CampaignResult;
+  try {
+    result = await runCampaign({
     system: systemFactory(options),
     runs: options.runs,
     seed: options.seed,
     ...(options.path === undefined ? {} : { path: options.path }),
-    generator: { nodeCountMax: options.nodes, clientCountMax: options.clients, faults: supportedFaults(options) },
-    budget: options.budget,
-    ...(progress === undefined ? {} : { onProgress: progress.update }),
-  });
+      generator: { nodeCountMax: options.nodes, clientCountMax: options.clients, faults },
+      budget: options.budget,
+      ...(progress === undefined ? {} : { onProgress: progress.update }),
+    });
+  } catch (error) {
+    if (error instanceof ReplayPathError) {
+      progress?.done();
+      io.stderr(
+        `shardcap check: invalid --replay: ${error.message}; give the same --impl, --nodes, --clients and --faults as the failing run\n`,
+      );
+      return 2;
+    }
+    throw error;
+  }
   progress?.done();
+
+  if (result.replay && result.failure === null) {
+    io.stderr(
+      'shardcap check: the replayed history passed, so it does not reproduce a violation; give the same --impl, --nodes, --clients and --faults as the failing run\n',
+    );
+    return 2;
+  }
 
   const failure = result.failure;
   let reportPath: string | undefined;
@@ -142,7 +206,9 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
     if (result.stats.unknown > 0) {
       io.stdout(`\nthe checker ran out of budget on ${result.stats.unknown} histories (verdict unknown); raise --budget to decide them\n`);
     }
-    io.stdout(exitCode === 0 ? '\nall histories passed\n' : '');
+    if (exitCode === 0) {
+      io.stdout(result.replay ? '\nthe replayed history passed\n' : '\nall histories passed\n');
+    }
   }
   return exitCode;
 };

@@ -38,13 +38,15 @@ export const checkHelp = (): string =>
     '  --impl NAME      implementation: reference (default), model, or mutant:NAME with NAME one of',
     `                   ${MUTANTS.map((mutant) => mutant.name).join(', ')}`,
     `  --runs N         number of histories (default ${CHECK_DEFAULTS.runs})`,
-    '  --seed S         32-bit integer seed of the campaign (default: drawn at random and printed)',
+    '  --seed=S         32-bit integer seed of the campaign (default: drawn at random and printed);',
+    '                   write a negative seed with =, as in --seed=-7',
     `  --nodes N        largest number of owner nodes in a history (default ${CHECK_DEFAULTS.nodes}, 1 to 64)`,
     `  --clients N      largest number of concurrent clients in a history (default ${CHECK_DEFAULTS.clients}, 1 to 64)`,
     `  --faults LIST    comma-separated fault kinds to inject: ${FAULT_KINDS.join(', ')}, all or none (default all)`,
     `  --budget N       linearizability search nodes per object before the verdict is unknown (default ${CHECK_DEFAULTS.budget})`,
     '  --report DIR     on a violation, write an HTML page with the shrunk history to DIR',
-    '  --replay TOKEN   rerun exactly one failing history; TOKEN is the <seed>:<path> a failure prints',
+    '  --replay=TOKEN   rerun exactly one failing history; TOKEN is the <seed>:<path> a failure prints.',
+    '                   Give the same --impl, --nodes, --clients and --faults as the failing run',
     '  --json           print one JSON summary object on stdout instead of the table',
     '  -h, --help       print this help and exit',
     '',
@@ -130,11 +132,13 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
   let seedText = values.seed;
   let path: string | undefined;
   if (values.replay !== undefined) {
-    const match = /^(-?[0-9]+):([0-9]+(?::[0-9]+)*)$/.exec(values.replay);
-    if (match === null) {
-      throw new UsageError(`invalid --replay ${JSON.stringify(values.replay)}: expected <seed>:<path> as printed by a failed check, such as 123:4:0:1`);
+    const match = /^(-?[0-9]{1,11}):([0-9]{1,7}(?::[0-9]{1,7}){0,9999})$/.exec(values.replay);
+    if (match === null || match[1] === undefined) {
+      throw new UsageError(
+        `invalid --replay ${JSON.stringify(values.replay)}: expected <seed>:<path> as printed by a failed check, such as --replay=123:4:0:1`,
+      );
     }
-    if (seedText !== undefined && seedText !== match[1]) {
+    if (seedText !== undefined && Number(seedText) !== Number(match[1])) {
       throw new UsageError(`--seed ${seedText} disagrees with the seed ${match[1]} of --replay; drop --seed`);
     }
     seedText = match[1];

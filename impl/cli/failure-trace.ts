@@ -82,9 +82,10 @@ export const formatFailureTrace = (run: RecordedRun, verdict: RunVerdict): strin
   for (const op of run.ops) {
     const mark = blamed.has(op.id) ? '  <-- violation' : '';
     const label = `op ${op.id}${op.final ? ' (final read)' : ''}`;
-    events.push({ at: op.startMs, order: 0, line: `${time(op.startMs)}  c${op.client}  ${label} start: ${describeInput(op.input)}` });
-    const end = op.endMs ?? op.startMs;
-    events.push({ at: end, order: 2, line: `${time(end)}  c${op.client}  ${label} end: ${describeOutcome(op)}${mark}` });
+    // At equal times an operation's end comes before the next start, as the client saw them.
+    events.push({ at: op.startMs, order: 2, line: `${time(op.startMs)}  c${op.client}  ${label} start: ${describeInput(op.input)}` });
+    const ending = op.endMs === null ? 'gave up' : 'end';
+    events.push({ at: op.returnedMs, order: 0, line: `${time(op.returnedMs)}  c${op.client}  ${label} ${ending}: ${describeOutcome(op)}${mark}` });
   }
   for (const fault of run.faults) {
     const at = run.startMs + fault.atMs;
@@ -94,6 +95,11 @@ export const formatFailureTrace = (run: RecordedRun, verdict: RunVerdict): strin
     const request = message.requestId === null ? '' : ` ${message.requestId}`;
     events.push({ at: message.timeMs, order: 1, line: `${time(message.timeMs)}  net    ${message.from} -> ${message.to}${request}` });
   }
+  events.push({
+    at: run.finalPhaseMs,
+    order: 1,
+    line: `${time(run.finalPhaseMs)}  final  streams done: heal every partition, stop drops and duplicates, restart every node, read every object`,
+  });
   events.sort((a, b) => a.at - b.at || a.order - b.order);
 
   const reasons = [

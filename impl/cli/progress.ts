@@ -7,7 +7,7 @@ export interface Progress {
 const BAR_WIDTH = 30;
 
 export const createProgress = (write: (text: string) => void, isTty: boolean): Progress => {
-  let lastPercent = -1;
+  let nextTenth = 10;
   let drawn = false;
   return {
     update: (done, total) => {
@@ -19,8 +19,8 @@ export const createProgress = (write: (text: string) => void, isTty: boolean): P
         return;
       }
       // Without a terminal, one line per tenth keeps CI logs short.
-      if (percent >= lastPercent + 10 || done === total) {
-        lastPercent = percent;
+      if (percent >= nextTenth || done === total) {
+        nextTenth = Math.floor(percent / 10) * 10 + 10;
         write(`checked ${done}/${total} histories\n`);
       }
     },

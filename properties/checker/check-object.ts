@@ -16,8 +16,8 @@ const validateBudget = (budget: number): void => {
 
 const describeOp = (op: SearchOp): string => {
   const recorded = op.recorded;
-  const response = recorded.end === null ? 'no response' : `response at ${recorded.end} ms`;
-  return `operation ${recorded.id} (client ${JSON.stringify(recorded.client)}, ${formatInput(recorded.input)}, invoked at ${recorded.start} ms, ${response})`;
+  const response = recorded.end === null ? 'no response' : `response at ${recorded.end.toFixed(3)} ms`;
+  return `operation ${recorded.id} (client ${JSON.stringify(recorded.client)}, ${formatInput(recorded.input)}, invoked at ${recorded.start.toFixed(3)} ms, ${response})`;
 };
 
 /** Longest value a reason prints in full; a longer one shows its start and its length. */

@@ -48,6 +48,8 @@ export interface CampaignFailure {
 export interface CampaignResult {
   readonly stats: CampaignStats;
   readonly failure: CampaignFailure | null;
+  /** True when the campaign replayed one history from a path. */
+  readonly replay: boolean;
   /** Histories whose verdict was `unknown`: the checker's budget ran out. */
   readonly unknownSeeds: ReadonlyArray<number>;
   readonly durationMs: number;
@@ -55,6 +57,11 @@ export interface CampaignResult {
 
 /** Checks run on every history: linearizability, owner locality, message bound, failure isolation, attenuation. */
 const CHECKS_PER_HISTORY = 5;
+
+/** A replay path that does not lead to a history of this generator, such as one from other options. */
+export class ReplayPathError extends Error {
+  override readonly name = 'ReplayPathError';
+}
 
 class ViolationFound extends Error {
   constructor(
@@ -89,9 +96,9 @@ const countFaults = (stats: CampaignStats, run: RecordedRun): void => {
     }
   }
   const rates = run.history.rates;
-  stats.faults.drop += rates.dropRate > 0 ? 1 : 0;
-  stats.faults.duplicate += rates.duplicateRate > 0 ? 1 : 0;
-  stats.faults.delay += rates.delayMsMax > 2 ? 1 : 0;
+  stats.faults.drop += rates.dropRate > 0 && run.supportedFaults.has('drop') ? 1 : 0;
+  stats.faults.duplicate += rates.duplicateRate > 0 && run.supportedFaults.has('duplicate') ? 1 : 0;
+  stats.faults.delay += rates.delayMsMax > 2 && run.supportedFaults.has('delay') ? 1 : 0;
 };
 
 export const runCampaign = async (options: CampaignOptions): Promise<CampaignResult> => {
@@ -99,8 +106,16 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
   const stats = emptyStats();
   const unknownSeeds: number[] = [];
   let shrinking = false;
+  const replay = options.path !== undefined;
+  let replayed = false;
 
   const property = fc.asyncProperty(distributedHistoryArbitrary(options.generator), async (history) => {
+    // A replay runs the one history the path leads to. When it passes, fast-check would go on
+    // through the rest of the shrink tree, so every later call returns at once.
+    if (replay && replayed) {
+      return;
+    }
+    replayed = true;
     const system = options.system(history);
     let run: RecordedRun;
     try {
@@ -118,7 +133,7 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
       if (verdict.verdict === 'unknown') {
         unknownSeeds.push(history.seed);
       }
-      options.onProgress?.(stats.histories, options.runs);
+      options.onProgress?.(stats.histories, replay ? 1 : options.runs);
     }
     if (verdict.verdict === 'violation') {
       shrinking = true;
@@ -126,17 +141,29 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
     }
   });
 
-  const details = await fc.check(property, {
-    seed: options.seed,
-    numRuns: options.path === undefined ? options.runs : 1,
-    ...(options.path === undefined ? {} : { path: options.path }),
-  });
+  let details: fc.RunDetails<[DistributedHistory]>;
+  try {
+    details = await fc.check(property, {
+      seed: options.seed,
+      numRuns: replay ? 1 : options.runs,
+      ...(options.path === undefined ? {} : { path: options.path }),
+    });
+  } catch (error) {
+    if (replay && error instanceof Error && /replay/i.test(error.message)) {
+      throw new ReplayPathError(`path ${options.path} does not lead to a history of this generator (${error.message})`);
+    }
+    throw error;
+  }
 
   let failure: CampaignFailure | null = null;
   if (details.failed) {
     const error = details.errorInstance;
     if (!(error instanceof ViolationFound)) {
-      throw error instanceof Error ? error : new Error(String(error));
+      // The system under test threw: keep the seed and path, so the history can be replayed.
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`the system failed on a history (seed ${details.seed}, path ${details.counterexamplePath ?? ''}): ${message}`, {
+        cause: error,
+      });
     }
     const [history] = details.counterexample ?? [];
     if (history === undefined) {
@@ -151,5 +178,5 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
       shrinks: details.numShrinks,
     };
   }
-  return { stats, failure, unknownSeeds, durationMs: Date.now() - started };
+  return { stats, failure, replay, unknownSeeds, durationMs: Date.now() - started };
 };

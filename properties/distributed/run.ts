@@ -4,7 +4,7 @@
  */
 import type { Outcome } from '../../impl/client/outcome.ts';
 import { initialState, ownerOf, type State, type Capability, type Input, type NodeId, type ObjectId, type Output, type Revoker } from '../../model/index.ts';
-import type { InvokeResult } from '../adapter.ts';
+import type { FaultKind, InvokeResult } from '../adapter.ts';
 import { forgedCapability, forgedRevoker } from '../history/forged.ts';
 import type { CapabilitySystem, SentMessage, TokenText } from '../adapter.ts';
 import { describeFault, type ClientCommand, type DistributedHistory, type TimedFault } from './history.ts';
@@ -25,6 +25,8 @@ export interface RecordedOp {
   readonly startMs: number;
   /** `null` when the outcome is indeterminate. */
   readonly endMs: number | null;
+  /** When the client returned the outcome, indeterminate ones included (then: when it gave up). */
+  readonly returnedMs: number;
   readonly outcome: Outcome<unknown>;
   /** The model's output for an `ok` outcome, tokens read back with the system's inspect functions. */
   readonly output: Output | null;
@@ -39,6 +41,8 @@ export interface RecordedFault extends TimedFault {
 
 export interface RecordedRun {
   readonly system: string;
+  /** Fault kinds the system supports; the others were never applied. */
+  readonly supportedFaults: ReadonlySet<FaultKind>;
   readonly history: DistributedHistory;
   readonly nodes: ReadonlyArray<NodeId>;
   readonly ops: ReadonlyArray<RecordedOp>;
@@ -48,6 +52,8 @@ export interface RecordedRun {
   readonly initialState: State;
   /** System time when the run began; fault times are relative to it. */
   readonly startMs: number;
+  /** When the streams had all finished and the final phase (heal, restart every node, read every object) began. */
+  readonly finalPhaseMs: number;
   readonly endMs: number;
 }
 
@@ -75,12 +81,18 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
   // Faults scheduled after the streams end stay unapplied, so the final reads run on a healed system.
   let streamsDone = false;
 
-  system.setNetworkFaults(history.rates);
+  // A fault the system does not support is never applied, and its rate stays at zero.
+  const supported = system.supportedFaults;
+  system.setNetworkFaults({
+    dropRate: supported.has('drop') ? history.rates.dropRate : 0,
+    duplicateRate: supported.has('duplicate') ? history.rates.duplicateRate : 0,
+    delayMsMax: supported.has('delay') ? history.rates.delayMsMax : Math.min(history.rates.delayMsMax, 2),
+  });
   for (const timed of history.faults) {
     const record = { ...timed, applied: false, description: describeFault(timed.fault) };
     faults.push(record);
     system.at(startMs + timed.atMs, () => {
-      if (!streamsDone) {
+      if (!streamsDone && isSupported(supported, timed)) {
         faults[faults.indexOf(record)] = { ...record, applied: applyFault(system, timed) };
       }
     });
@@ -114,6 +126,7 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
       requestId,
       startMs: started,
       endMs: outcome.kind === 'indeterminate' ? null : system.now(),
+      returnedMs: system.now(),
       outcome,
       output: outcome.kind === 'ok' ? modelOutput(system, input, outcome.value) : null,
       final,
@@ -208,6 +221,7 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
   });
   await system.settle(Promise.all(streams));
   streamsDone = true;
+  const finalPhaseMs = system.now();
 
   // With every fault healed and every node up, read each object once through its root
   // capability, so that a lost acknowledged write shows even when no stream read it again.
@@ -224,6 +238,7 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
 
   return {
     system: system.name,
+    supportedFaults: system.supportedFaults,
     history,
     nodes: system.nodes,
     ops,
@@ -231,8 +246,21 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
     messages: [...system.messages()],
     initialState: initialState(system.nodes),
     startMs,
+    finalPhaseMs,
     endMs: system.now(),
   };
+};
+
+const isSupported = (supported: ReadonlySet<string>, timed: TimedFault): boolean => {
+  switch (timed.fault.kind) {
+    case 'crash':
+      return supported.has('crash') && (!timed.fault.torn || supported.has('disk'));
+    case 'restart':
+      return supported.has('crash');
+    case 'partition':
+    case 'heal':
+      return supported.has('partition');
+  }
 };
 
 const applyFault = (system: CapabilitySystem, timed: TimedFault): boolean => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../impl/cli/main.ts';
 import type { CommandIo } from '../../impl/cli/check-command.ts';
@@ -41,6 +44,7 @@ describe('shardcap check', () => {
     [['--faults', 'crash,fire'], 'invalid fault kind "fire"'],
     [['--impl', 'mutant:nope'], 'unknown --impl "mutant:nope"'],
     [['--replay', 'abc'], 'invalid --replay "abc"'],
+    [['--replay=1:99999999999999999999'], 'invalid --replay'],
     [['--seed', '1', '--replay', '2:0'], 'disagrees with the seed 2'],
     [['--frobnicate'], "Unknown option '--frobnicate'"],
     [['extra'], 'extra'],
@@ -81,19 +85,54 @@ describe('shardcap check', () => {
     expect(result.code).toBe(0);
   });
 
+  /** The shrunk history as printed, without the shrink count and the summary. */
+  const traceOf = (text: string): string => text.slice(text.indexOf('\nnodes:'), text.indexOf('\nreplay:'));
+
   it('finds a mutant and replays it exactly', async () => {
+    const found = await run('check', '--runs', '300', '--seed=-7', '--impl', 'mutant:skip-version-check');
+    expect(found.code).toBe(1);
+    const token = /--replay=(-7:[0-9:]+)/.exec(found.stdout)?.[1];
+    expect(token).toBeDefined();
+
+    const replayed = await run('check', '--impl', 'mutant:skip-version-check', `--replay=${token}`);
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toContain('<-- violation');
+    expect(replayed.stdout).toContain(`--replay=${token}`);
+    expect(traceOf(replayed.stdout)).toBe(traceOf(found.stdout));
+    expect(traceOf(found.stdout).length).toBeGreaterThan(100);
+  });
+
+  it('prints the replay token in JSON', async () => {
     const found = await run('check', '--runs', '300', '--seed', '11', '--impl', 'mutant:skip-version-check', '--json');
     expect(found.code).toBe(1);
     const summary = JSON.parse(found.stdout) as { replayToken: string; violations: number };
     expect(summary.violations).toBe(1);
+    const replayed = await run('check', '--impl', 'mutant:skip-version-check', '--replay', summary.replayToken);
+    expect(replayed.code).toBe(1);
+  });
 
-    const first = await run('check', '--impl', 'mutant:skip-version-check', '--replay', summary.replayToken);
-    const second = await run('check', '--impl', 'mutant:skip-version-check', '--replay', summary.replayToken);
-    expect(first.code).toBe(1);
-    expect(first.stdout).toContain('<-- violation');
-    expect(first.stdout).toContain(`--replay ${summary.replayToken}`);
-    const trace = (text: string) => text.slice(0, text.indexOf('\nreplay:'));
-    expect(trace(second.stdout)).toBe(trace(first.stdout));
+  it('replay that passes is not success', async () => {
+    const found = await run('check', '--runs', '300', '--seed', '11', '--impl', 'mutant:skip-version-check', '--json');
+    const token = (JSON.parse(found.stdout) as { replayToken: string }).replayToken;
+    const replayed = await run('check', '--impl', 'reference', '--replay', token);
+    expect(replayed.code).toBe(2);
+    expect(replayed.stderr).toContain('the replayed history passed');
+    expect(replayed.stdout).not.toContain('all histories passed');
+  });
+
+  it('rejects a path of another generator', async () => {
+    const result = await run('check', '--replay', '42:0:1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21:22:23:24:25:26:27:28:29:30');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('invalid --replay');
+  });
+
+  it('rejects an unusable report directory first', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'shardcap-report-')), 'file');
+    writeFileSync(file, 'x');
+    const result = await run('check', '--runs', '5', '--seed', '1', '--report', join(file, 'sub'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is not a directory');
+    expect(result.stdout).toBe('');
   });
 
   it('reports unknown verdicts with status 2', async () => {

@@ -1,0 +1,53 @@
+/** SIGINT and SIGTERM handling for the long-running commands, `shardcap node` and `shardcap cluster`. */
+
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+const STOP_SIGNALS: ReadonlyArray<StopSignal> = ['SIGINT', 'SIGTERM'];
+
+export interface StopSignals {
+  /** Resolves with the first SIGINT or SIGTERM the process receives after `listenForStopSignals`. */
+  readonly first: Promise<StopSignal>;
+  /** Calls `handler` on every later SIGINT or SIGTERM, replacing the previous handler. */
+  onRepeat(handler: (signal: StopSignal) => void): void;
+  /** Removes the handlers, so that the signals have their default effect again. */
+  dispose(): void;
+}
+
+/**
+ * Replaces the default effect of SIGINT and SIGTERM, which ends the process at once, with a
+ * promise. A command registers this before it starts anything, so that a signal that arrives
+ * while it starts still leads to a clean stop.
+ */
+export const listenForStopSignals = (): StopSignals => {
+  let received = false;
+  let resolveFirst: (signal: StopSignal) => void = () => undefined;
+  let repeat: (signal: StopSignal) => void = () => undefined;
+  const first = new Promise<StopSignal>((resolve) => {
+    resolveFirst = resolve;
+  });
+
+  const listener = (signal: NodeJS.Signals): void => {
+    const stopSignal = signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
+    if (received) {
+      repeat(stopSignal);
+      return;
+    }
+    received = true;
+    resolveFirst(stopSignal);
+  };
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, listener);
+  }
+
+  return {
+    first,
+    onRepeat: (handler) => {
+      repeat = handler;
+    },
+    dispose: () => {
+      for (const signal of STOP_SIGNALS) {
+        process.off(signal, listener);
+      }
+    },
+  };
+};
