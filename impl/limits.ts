@@ -73,3 +73,11 @@ export const NODE_START_TIMEOUT_MS = 60_000;
 /** Time `shardcap cluster` gives its node processes to exit after SIGTERM, in milliseconds, before
  * it sends SIGKILL. A clean stop only closes connections and syncs the record log. */
 export const NODE_STOP_TIMEOUT_MS = 10_000;
+
+/** Probes of port 0 before `shardcap cluster` gives up on finding a free port that it has not
+ * chosen for another node already. */
+export const FREE_PORT_ATTEMPTS_MAX = 100;
+
+/** Largest `--config` file `shardcap node` reads, in bytes. A node config has four short fields
+ * and one line per peer, so a larger file is the wrong file. */
+export const NODE_CONFIG_BYTES_MAX = 1024 * 1024;

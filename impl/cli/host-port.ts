@@ -18,7 +18,7 @@ export interface HostPortRules {
 
 /**
  * Parses `text` as a TCP address. The host defaults to 127.0.0.1 when `text` is a bare port or
- * starts with a colon, so that a node never listens on every interface unless told to. Returns a
+ * starts with a colon, so that a node listens on all interfaces only when that host is given explicitly. Returns a
  * message that names the text and the expected form on the left.
  */
 export const parseHostPort = (text: string, rules: HostPortRules): E.Either<string, TcpAddress> => {

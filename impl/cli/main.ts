@@ -5,14 +5,19 @@ import { runCheckCommand, type CommandIo } from './check-command.ts';
 const COMMANDS: Readonly<Record<string, string>> = {
   check: 'fuzz an implementation with random distributed histories and check them against the model',
   demo: 'run the three-services example on the model and print one line per step',
+  node: 'run one owner node process that serves clients over TCP',
+  cluster: 'run a cluster of owner node processes on 127.0.0.1, until Ctrl-C',
 };
+
+/** Width of the command names in the usage text: the longest name and two spaces. */
+const COMMAND_COLUMN_WIDTH = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
 
 export const usage = (): string =>
   [
     'usage: shardcap <command> [options]',
     '',
     'commands:',
-    ...Object.entries(COMMANDS).map(([name, summary]) => `  ${name.padEnd(8)}${summary}`),
+    ...Object.entries(COMMANDS).map(([name, summary]) => `  ${name.padEnd(COMMAND_COLUMN_WIDTH)}${summary}`),
     '',
     "run 'shardcap <command> --help' for the options of a command",
     '',
@@ -48,6 +53,14 @@ export const main = async (argv: ReadonlyArray<string>, io: CommandIo): Promise<
       const { runDemo } = await import('./demo.ts');
       runDemo((line) => io.stdout(`${line}\n`));
       return 0;
+    }
+    case 'node': {
+      const { runNodeCommand } = await import('./node-command.ts');
+      return runNodeCommand(rest, io);
+    }
+    case 'cluster': {
+      const { runClusterCommand } = await import('./cluster-command.ts');
+      return runClusterCommand(rest, io);
     }
     default:
       io.stderr(

@@ -7,10 +7,11 @@
  * A relative `data` path is resolved against the directory of the config file, so the file gives
  * the same node wherever the command runs.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
+import { NODE_CONFIG_BYTES_MAX } from '../limits.ts';
 
 export const NodeConfigCodec = t.partial({
   id: t.string,
@@ -24,20 +25,24 @@ export type NodeConfig = t.TypeOf<typeof NodeConfigCodec>;
 
 const CONFIG_FIELDS: ReadonlyArray<string> = Object.keys(NodeConfigCodec.props);
 
-/** Largest config file read, in bytes. A node config has four short fields and one line per
- * peer, so anything larger is the wrong file. */
-const CONFIG_BYTES_MAX = 1024 * 1024;
-
 /** Reads and decodes a config file. Returns a message naming the file, the bad field and the fix
  * on the left. */
 export const readNodeConfig = async (path: string): Promise<E.Either<string, NodeConfig>> => {
   let text: string;
   try {
-    const bytes = await readFile(path);
-    if (bytes.byteLength > CONFIG_BYTES_MAX) {
-      return E.left(`config file ${path} has ${bytes.byteLength} bytes, more than the ${CONFIG_BYTES_MAX} a node config can have: check the path`);
+    const handle = await open(path, 'r');
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) {
+        return E.left(`config file ${path} is not a regular file: give the path of a JSON file`);
+      }
+      if (stat.size > NODE_CONFIG_BYTES_MAX) {
+        return E.left(`config file ${path} has ${stat.size} bytes, more than the ${NODE_CONFIG_BYTES_MAX} a node config can have: check the path`);
+      }
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
     }
-    text = bytes.toString('utf8');
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return E.left(`cannot read config file ${path} (${reason}): check the path and that the file is readable`);

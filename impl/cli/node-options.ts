@@ -31,7 +31,7 @@ export const nodeHelp = (): string =>
     '  --listen ADDR    TCP address to listen on: HOST:PORT, [IPv6]:PORT, or a bare PORT (host 127.0.0.1).',
     '                   Port 0 picks a free port. Connections are neither authenticated nor encrypted, so',
     '                   listen on 0.0.0.0 or a public address only inside a trusted network',
-    '  --data DIR       data directory, created with mode 0700 when missing; holds node.key and records.log.',
+    '  --data DIR       data directory, created with mode 0700 when missing; contains node.key and records.log.',
     '                   Run one node per data directory',
     '  --peers LIST     listen addresses of the other nodes as ID=HOST:PORT, separated by commas; an entry',
     "                   for this node's own id is ignored, so every node can be given the same list",

@@ -5,6 +5,9 @@ export type StopSignal = 'SIGINT' | 'SIGTERM';
 const STOP_SIGNALS: ReadonlyArray<StopSignal> = ['SIGINT', 'SIGTERM'];
 
 export interface StopSignals {
+  /** Whether a SIGINT or SIGTERM has arrived. Unlike `first`, it changes in the signal handler
+   * itself, before any promise callback runs. */
+  readonly received: boolean;
   /** Resolves with the first SIGINT or SIGTERM the process receives after `listenForStopSignals`. */
   readonly first: Promise<StopSignal>;
   /** Calls `handler` on every later SIGINT or SIGTERM, replacing the previous handler. */
@@ -40,6 +43,9 @@ export const listenForStopSignals = (): StopSignals => {
   }
 
   return {
+    get received() {
+      return received;
+    },
     first,
     onRepeat: (handler) => {
       repeat = handler;

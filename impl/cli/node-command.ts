@@ -1,0 +1,56 @@
+/** `shardcap node`: one owner node process that serves until SIGINT or SIGTERM. */
+import * as E from 'fp-ts/lib/Either.js';
+import { createProcessLogger } from '../logger.ts';
+import type { CommandIo } from './check-command.ts';
+import { nodeHelp, parseNodeOptions } from './node-options.ts';
+import { startNode } from './node-runtime.ts';
+import { formatReadyLine } from './ready-line.ts';
+import { listenForStopSignals } from './stop-signals.ts';
+
+/** Runs `shardcap node` and returns the exit status once the node has stopped. */
+export const runNodeCommand = async (argv: ReadonlyArray<string>, io: CommandIo): Promise<number> => {
+  const parsed = await parseNodeOptions(argv, process.cwd(), process.env);
+  if (E.isLeft(parsed)) {
+    io.stderr(`shardcap node: ${parsed.left}\nrun 'shardcap node --help' for the options\n`);
+    return 2;
+  }
+  if (parsed.right === 'help') {
+    io.stdout(`${nodeHelp()}\n`);
+    return 0;
+  }
+  const options = parsed.right;
+  // No base field: the owner and the transport put the node id in their entries themselves.
+  const logger = createProcessLogger({ level: options.logLevel });
+
+  // Registered before the start, so that a signal during recovery stops the node cleanly once
+  // it has started instead of killing it halfway.
+  const signals = listenForStopSignals();
+  signals.onRepeat((signal) => logger.warn({ node: options.id, signal }, 'already stopping: the node exits once its record log is synced'));
+
+  const started = await startNode(options, logger);
+  if (E.isLeft(started)) {
+    signals.dispose();
+    logger.error({ node: options.id, data: options.data, error: started.left }, 'node failed to start');
+    io.stderr(`shardcap node: ${options.id} failed to start: ${started.left}\n`);
+    return 1;
+  }
+  const node = started.right;
+  io.stdout(
+    `${formatReadyLine({ id: options.id, address: node.address, pid: process.pid, objects: node.owner.shard.objects.size, data: options.data })}\n`,
+  );
+
+  const signal = await signals.first;
+  logger.info({ node: options.id, signal }, 'stopping');
+  try {
+    await node.stop();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error({ node: options.id, error: message }, 'node failed to stop cleanly');
+    io.stderr(`shardcap node: ${options.id} failed to stop cleanly: ${message}\n`);
+    return 1;
+  } finally {
+    signals.dispose();
+  }
+  logger.info({ node: options.id, signal, stats: node.owner.stats }, 'node stopped');
+  return 0;
+};

@@ -1,0 +1,120 @@
+/** One `shardcap node` child process of `shardcap cluster`: spawn, output, readiness and exit. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { NodeId } from '../../model/index.ts';
+import { formatAddress, type TcpAddress } from '../net/address-book.ts';
+import { formatPeerList } from './host-port.ts';
+import { parseReadyLine, type ReadyLine } from './ready-line.ts';
+
+/** The `shardcap` entry point, run with the same Node.js binary as this process. */
+const BIN_PATH = fileURLToPath(new URL('./bin.mjs', import.meta.url));
+
+export interface NodeProcessSpec {
+  readonly id: NodeId;
+  readonly address: TcpAddress;
+  readonly data: string;
+  /** Listen addresses of the other nodes. */
+  readonly peers: ReadonlyMap<NodeId, TcpAddress>;
+}
+
+/** Exit status of a process: exactly one of `code` and `signal` is set, or `error` when the
+ * spawn itself failed. */
+export interface NodeExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly error?: string;
+}
+
+export const describeExit = (exit: NodeExit): string => {
+  if (exit.error !== undefined) {
+    return `failed to start a process (${exit.error})`;
+  }
+  return exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${String(exit.code)}`;
+};
+
+export class NodeProcess {
+  readonly id: NodeId;
+  readonly data: string;
+  /** Resolves with the node's ready line once it listens. It never settles when the process
+   * exits first. */
+  readonly ready: Promise<ReadyLine>;
+  /** Resolves once the process has exited and its output is fully read. */
+  readonly exited: Promise<NodeExit>;
+
+  private readonly child: ChildProcess;
+  private exitStatus: NodeExit | undefined;
+  private readyLine: ReadyLine | undefined;
+
+  /** Starts `node bin.mjs node ...` for `spec`. Every output line other than the ready line goes
+   * to `forward`, prefixed with `[ID] `. */
+  constructor(spec: NodeProcessSpec, forward: (line: string) => void) {
+    this.id = spec.id;
+    this.data = spec.data;
+    const args = [BIN_PATH, 'node', '--id', spec.id, '--listen', formatAddress(spec.address), '--data', spec.data];
+    if (spec.peers.size > 0) {
+      args.push('--peers', formatPeerList(spec.peers));
+    }
+    this.child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+
+    const prefix = `[${spec.id}] `;
+    let onReady: (line: ReadyLine) => void = () => undefined;
+    this.ready = new Promise((resolve) => {
+      onReady = resolve;
+    });
+
+    const stdout = this.child.stdout;
+    const stderr = this.child.stderr;
+    if (stdout !== null) {
+      createInterface({ input: stdout, crlfDelay: Infinity }).on('line', (line) => {
+        const ready = parseReadyLine(line);
+        if (ready !== undefined && ready.id === spec.id) {
+          this.readyLine ??= ready;
+          onReady(ready);
+        } else {
+          forward(`${prefix}${line}`);
+        }
+      });
+    }
+    if (stderr !== null) {
+      createInterface({ input: stderr, crlfDelay: Infinity }).on('line', (line) => forward(`${prefix}${line}`));
+    }
+
+    this.exited = new Promise((resolve) => {
+      const settle = (exit: NodeExit): void => {
+        this.exitStatus ??= exit;
+        resolve(this.exitStatus);
+      };
+      this.child.on('error', (error) => {
+        // 'error' without a pid means the spawn failed, and then no 'close' may follow. With a
+        // pid it means a kill failed because the process had already exited, which 'close'
+        // reports.
+        if (this.child.pid === undefined) {
+          settle({ code: null, signal: null, error: error.message });
+        }
+      });
+      this.child.once('close', (code, signal) => settle({ code, signal }));
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Whether the node has printed its ready line. */
+  get isReady(): boolean {
+    return this.readyLine !== undefined;
+  }
+
+  /** Exit status of the process, or `undefined` while it runs. */
+  get exit(): NodeExit | undefined {
+    return this.exitStatus;
+  }
+
+  /** Sends `signal` unless the process has already exited. */
+  kill(signal: NodeJS.Signals): void {
+    if (this.exitStatus === undefined && this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill(signal);
+    }
+  }
+}
