@@ -75,7 +75,7 @@ export interface CapabilitySystem {
   /** The model's value of a capability token, or `undefined` for text that is not a token. */
   inspectCapability(cap: TokenText): Capability | undefined;
   inspectRevoker(revoker: TokenText): Revoker | undefined;
-  /** Returns a token that differs from `cap` as the mutation says, which the owner must reject. */
+  /** Returns a token that differs from `cap` by the given mutation, which the owner must reject. */
   forgeCapability(cap: TokenText, mutation: ForgeMutation): TokenText;
   forgeRevoker(revoker: TokenText): TokenText;
 

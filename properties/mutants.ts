@@ -1,7 +1,7 @@
 /**
  * Deliberately broken variants of the reference implementation, each one small, named change.
  * The checker must find a violation in every one of them within a fixed budget of histories,
- * which shows that it bites; the reference passes the same budget.
+ * which shows that it finds real bugs. The reference passes the same budget.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { ClientOptions } from '../impl/client/client.ts';
@@ -22,7 +22,7 @@ export interface Mutant {
 /** A chain walk that never compares versions: every minted capability stays valid. */
 const acceptEveryChain: OwnerBehaviour['checkChain'] = (object) => E.right(object);
 
-/** A chain walk that compares the capability's own slot only. */
+/** Walks only the capability's own slot, never its ancestors. */
 const checkOwnSlotOnly: OwnerBehaviour['checkChain'] = (object: ShardObject, token) => {
   const own = object.slots[token.slot];
   const alone: ShardObject = { ...object, slots: own === undefined ? [] : Object.assign([], { [token.slot]: { ...own, parent: null } }) };
@@ -82,7 +82,7 @@ export const MUTANTS: ReadonlyArray<Mutant> = [
   },
   {
     name: 'ack-before-sync',
-    description: 'the owner answers before the log sync completes',
+    description: 'the owner responds before the log sync completes',
     owner: { syncBeforeAnswer: false },
   },
   {

@@ -96,7 +96,7 @@ const disturbances = (run: RecordedRun, owner: NodeId, client: number): Interval
     if (f.kind === 'crash' && f.node % run.nodes.length === nodeIndex && downSince === null) {
       downSince = time;
     } else if (f.kind === 'restart' && f.node % run.nodes.length === nodeIndex && downSince !== null) {
-      // A restarted owner recovers from its disk before it answers; a deadline covers that.
+      // A restarted owner recovers from its disk before it responds, and a deadline covers that.
       result.push({ from: downSince, to: time + REQUEST_DEADLINE_MS });
       downSince = null;
     } else if (f.kind === 'partition' && f.client % run.history.clientCount === client && f.node % run.nodes.length === nodeIndex) {
@@ -138,7 +138,7 @@ export const checkFailureIsolation = (run: RecordedRun): DirectViolation[] => {
           {
             check: 'failure-isolation' as const,
             op: op.id,
-            message: `${op.kind} on ${op.owner} got no answer although the owner stayed up and reachable`,
+            message: `${op.kind} on ${op.owner} got no response although the owner stayed up and reachable`,
           },
         ];
   });

@@ -108,7 +108,12 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
     final = false,
   ): void => {
     const object = input.op === 'create' ? createdObject(outcome) : objectOfInput(input);
-    const owner = input.op === 'create' ? input.node : object === null ? null : ownerOf(object);
+    let owner: NodeId | null = null;
+    if (input.op === 'create') {
+      owner = input.node;
+    } else if (object !== null) {
+      owner = ownerOf(object);
+    }
     // A client sends nothing for an object whose owner is not in the cluster, so such an
     // operation takes no request id.
     const sent = remote && owner !== null && system.nodes.includes(owner);
@@ -198,7 +203,7 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
         const held = pick(caps, command.cap);
         if (held !== undefined) {
           const token = system.forgeCapability(held.token, command.mutation);
-          // Amplifying a capability that already holds every right changes nothing: not a forgery.
+          // Amplifying a capability that already has every right changes nothing, so it is not a forgery.
           caps.push(token === held.token ? held : { token, model: forgedCapability(inspectCap(system, token)) });
         }
         return;
@@ -328,7 +333,7 @@ const objectOfInput = (input: Input): ObjectId | null => {
 const createdObject = (outcome: Outcome<unknown>): ObjectId | null =>
   outcome.kind === 'ok' ? ((outcome.value as { readonly object: ObjectId }).object ?? null) : null;
 
-/** Translates an implementation's answer into the model's output for the same input. */
+/** Translates an implementation's response into the model's output for the same input. */
 const modelOutput = (system: CapabilitySystem, input: Input, value: unknown): Output => {
   const fields = value as Record<string, unknown>;
   switch (input.op) {
