@@ -72,7 +72,7 @@ const invokeWithoutCascade: ModelOps['invoke'] = (state, input) => {
   return E.right([withObject(state, input.cap.object, { ...entry, value: input.action.value }), { kind: 'write' }] as const);
 };
 
-/** A revoke that also bumps the parent slot of the revoked one. */
+/** Revokes like the model, then also bumps the parent slot of the revoked one. */
 const revokeBumpsParent: ModelOps['revoke'] = (state, input) => {
   const result = referenceModel.revoke(state, input);
   if (E.isLeft(result)) {
@@ -109,7 +109,7 @@ const restartForgetsRevocations: ModelOps['restart'] = (state, input) => {
   return E.right([withNode(next, input.node, reloaded), output] as const);
 };
 
-/** An invoke that answers for a crashed owner as if it were up. */
+/** Invokes as if a crashed owner were up. */
 const invokeIgnoresOwnerStatus: ModelOps['invoke'] = (state, input) => {
   const owner = ownerOf(input.cap.object);
   const entry = state.nodes.get(owner);
@@ -124,7 +124,7 @@ const invokeIgnoresOwnerStatus: ModelOps['invoke'] = (state, input) => {
   return E.right([withNode(next, owner, { ...(next.nodes.get(owner) as NodeState), status: 'crashed' }), output] as const);
 };
 
-/** A crash that takes every node down with it, as if all shared one process. */
+/** Crashes every node with the one named, as if all shared one process. */
 const crashTakesEveryNode: ModelOps['crash'] = (state, input) => {
   const result = referenceModel.crash(state, input);
   if (E.isLeft(result)) {
@@ -134,7 +134,7 @@ const crashTakesEveryNode: ModelOps['crash'] = (state, input) => {
   return E.right([{ nodes }, result.right[1]] as const);
 };
 
-/** A crash that loses the values of the node's objects, as if writes were acknowledged before their sync. */
+/** Crashes the node and empties its objects' values, as if writes were acknowledged before their sync. */
 const crashDropsValues: ModelOps['crash'] = (state, input) => {
   const result = referenceModel.crash(state, input);
   if (E.isLeft(result)) {
@@ -155,7 +155,7 @@ const createWithCentralSerial: ModelOps['create'] = (state, input) => {
   return referenceModel.create(withNode(state, input.node, { ...node, nextSerial: central }), input);
 };
 
-/** A revoke that also bumps every slot below the revoked one: correct outcomes, cost linear in descendants. */
+/** Revokes and also bumps every slot below the revoked one: the outcomes stay correct, but the cost grows with the descendants. */
 const revokeEagerly: ModelOps['revoke'] = (state, input) => {
   const result = referenceModel.revoke(state, input);
   if (E.isLeft(result)) {

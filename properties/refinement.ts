@@ -141,7 +141,7 @@ export const runRefinement = async (history: History, options: RefinementOptions
       if (held !== undefined) {
         const forged = forgeToken(held.decoded, command.mutation);
         const token = encodeToken(forged);
-        // Amplifying a capability that already holds every right changes nothing: not a forgery.
+        // Amplifying a capability that already has every right changes nothing, so it is not a forgery.
         caps.push(token === held.token ? held : { model: forgedCapability(tokenToCapability(forged)), token, decoded: forged });
       }
       continue;

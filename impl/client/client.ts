@@ -147,8 +147,8 @@ export class Client {
     return this.nodes.has(owner) ? ok(owner) : refusedWith(unknownNode(owner));
   }
 
-  /** Sends one request to `owner` and retries it with exponential backoff and jitter until an
-   * answer arrives or the deadline passes. */
+  /** Sends one request to `owner` and retries it with exponential backoff and jitter until a
+   * response arrives or the deadline passes. */
   private request(owner: NodeId, body: RequestBody): Promise<Outcome<WireOutput>> {
     const id = `${this.id}:${this.sequence}`;
     this.sequence += 1;
@@ -222,7 +222,7 @@ export class Client {
       this.ports.logger.warn({ client: this.id, peer: from, request: message.id }, 'dropped a request sent to a client');
       return;
     }
-    // A late or duplicated answer finds no pending request and is ignored.
+    // A late or duplicated response finds no pending request and is ignored.
     this.pending.get(message.id)?.settle(message.result);
   }
 }

@@ -2,7 +2,7 @@ import type { Refusal } from '../../model/index.ts';
 
 /**
  * The outcome of one client operation. `indeterminate` means the client cannot tell whether the
- * operation took effect (no answer before the deadline, for instance because the owner crashed
+ * operation took effect (no response before the deadline, for instance because the owner crashed
  * mid-request); it is never reported as success or as a refusal. `invalid` means the input could
  * not be sent at all (a malformed token), with the reason.
  */

@@ -19,13 +19,13 @@ export interface OwnerBehaviour {
   readonly effectiveRights: (token: CapabilityToken) => Rights;
   /** Applies one logged effect to the shard. */
   readonly applyRecord: (shard: Shard, record: LogRecord) => void;
-  /** Waits for the log sync before answering. */
+  /** Waits for the log sync before responding. */
   readonly syncBeforeAnswer: boolean;
-  /** Answers a retried request from the table of completed requests. */
+  /** Responds to a retried request from the table of completed requests. */
   readonly deduplicate: boolean;
   /** Chooses which recovered records to replay. */
   readonly replayedRecords: (records: ReadonlyArray<Uint8Array>) => ReadonlyArray<Uint8Array>;
-  /** Forwards requests for objects of other owners to those owners and relays their answers. */
+  /** Forwards requests for objects of other owners to those owners and relays their responses. */
   readonly relayForeignRequests: boolean;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Executes one request against the shard, mirroring the model operation for operation: the same
  * checks in the same order, the same refusals. An accepted effect becomes a log record, which the
- * caller applies and syncs before it answers.
+ * caller applies and syncs before it responds.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import {
@@ -25,7 +25,7 @@ import type { Shard, SlotEntry } from './shard.ts';
 
 export interface Execution {
   readonly result: WireResult;
-  /** The effect to log and apply before answering; `null` when nothing changes. */
+  /** The effect to log and apply before responding, or `null` when nothing changes. */
   readonly record: LogRecord | null;
 }
 
@@ -145,7 +145,7 @@ export const executeInvoke = (
   return accepted({ op: 'invoke', result: { kind: 'write' } }, { type: 'write', request, object: token.object, value: action.value });
 };
 
-/** The answer a logged effect got, rebuilt on recovery so a retried request gets it again. */
+/** Rebuilds the response a logged effect got, so a retried request gets it again after recovery. */
 export const outputOfRecord = (key: OwnerKey, record: LogRecord): WireOutput => {
   switch (record.type) {
     case 'create':

@@ -1,7 +1,7 @@
 /**
- * An owner node: holds the shard of the objects it owns, guards every use of them, and answers
- * requests. It never sends a request to anyone, so an operation involves only the client and the
- * object's owner. Every effect is logged and synced before any answer that could reveal it.
+ * An owner node: keeps the shard of the objects it owns, guards every use of them, and responds
+ * to requests. It never sends a request to anyone, so an operation involves only the client and the
+ * object's owner. Every effect is logged and synced before any response that could reveal it.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { ownerOf, type NodeId } from '../../model/index.ts';
@@ -53,9 +53,9 @@ export class OwnerNode {
   private readonly logger: Logger;
   private readonly log: OwnerLog;
   private readonly behaviour: OwnerBehaviour;
-  /** Answers to effectful requests, by request id; rebuilt from the log on recovery. */
+  /** Responses to effectful requests by request id, rebuilt from the log on recovery. */
   private readonly completed = new Map<string, WireResult>();
-  /** Clients waiting for relayed answers, by request id; used only by the relaying mutant. */
+  /** Clients waiting for relayed responses by request id. Only the relaying mutant uses it. */
   private readonly relayed = new Map<string, string>();
 
   private constructor(options: OwnerOptions, ports: OwnerPorts, log: OwnerLog) {
@@ -68,7 +68,7 @@ export class OwnerNode {
     this.shard = new Shard(options.node);
   }
 
-  /** Recovers the shard from the log, then starts answering requests. */
+  /** Recovers the shard from the log, then starts responding to requests. */
   static async start(options: OwnerOptions, ports: OwnerPorts): Promise<OwnerNode> {
     const opened = await options.openLog(ports.storage, ports.logger);
     const owner = new OwnerNode(options, ports, opened.log);
@@ -135,7 +135,7 @@ export class OwnerNode {
     let result = this.behaviour.deduplicate ? this.completed.get(request.id) : undefined;
     if (result !== undefined) {
       this.stats.duplicates += 1;
-      this.logger.debug({ node: this.node, peer: from, request: request.id }, 'answered a retried request from the completed table');
+      this.logger.debug({ node: this.node, peer: from, request: request.id }, 'responded to a retried request from the completed table');
     } else {
       const execution = this.execute(request);
       result = execution.result;
@@ -146,7 +146,7 @@ export class OwnerNode {
       }
     }
 
-    // Even a read waits for pending records: answering before they are durable could reveal a
+    // Even a read waits for pending records, because responding before they are durable could reveal a
     // write that a crash then loses.
     if (this.log.hasPending) {
       this.stats.syncs += 1;
@@ -188,7 +188,7 @@ export class OwnerNode {
   }
 }
 
-/** The owner of the object a request names, when that is not `self`; `null` otherwise. */
+/** Returns the owner of the object a request names when that owner is not `self`, else `null`. */
 const foreignOwner = (request: Request, self: NodeId): NodeId | null => {
   const body = request.body;
   if (body.op === 'create') {

@@ -21,8 +21,10 @@ const describeErrors = (errors: t.Errors): string => {
     .map((entry) => entry.key)
     .filter((key) => key !== '')
     .join('.');
-  const shown = JSON.stringify(first.value);
-  const value = shown === undefined ? 'undefined' : shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
+  let value = JSON.stringify(first.value) ?? 'undefined';
+  if (value.length > 80) {
+    value = `${value.slice(0, 77)}...`;
+  }
   return first.message ?? `invalid value ${value} at ${path === '' ? 'the top level' : path}`;
 };
 

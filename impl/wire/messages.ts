@@ -1,6 +1,6 @@
 /**
  * The request and response messages between a client and an owner. A client sends one request
- * per operation to the object's owner and nowhere else; the owner answers the sender. Requests
+ * per operation to the object's owner and nowhere else; the owner responds to the sender. Requests
  * carry an id the owner uses to apply a retried or duplicated request once.
  */
 import * as t from 'io-ts';
@@ -50,7 +50,7 @@ export const OutputCodec = t.union([
 
 export type WireOutput = t.TypeOf<typeof OutputCodec>;
 
-/** An answer: the output, a refusal of the model, or `invalid` for a request the owner cannot
+/** A response: the output, a refusal of the model, or `invalid` for a request the owner cannot
  * act on at all (a malformed token, a create sent to the wrong node), with the reason. */
 export const ResultCodec = t.union([
   t.type({ ok: t.literal(true), output: OutputCodec }),

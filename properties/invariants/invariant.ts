@@ -33,7 +33,7 @@ export const probe = (ops: ModelOps, state: State, cap: Capability): string => {
   return result.kind === 'read' ? `ok:${result.value}` : 'ok';
 };
 
-/** The node whose shard an input reads and writes. */
+/** Returns the node whose shard an input reads and writes. */
 export const ownerOfInput = (input: Input): NodeId => {
   switch (input.op) {
     case 'create':

@@ -46,7 +46,7 @@ describe('checkObject on determinate histories', () => {
   });
 
   it('keeps program order at equal times', () => {
-    // The client read right after its write was answered, in the same millisecond, so the read
+    // The client read right after its write got its response, in the same millisecond, so the read
     // must see the write; another client's read at that time may not.
     const stale = [
       recorded(1, writeInput(rootCap, 'b'), 10, 20, writeOutput, 'c0'),

@@ -195,7 +195,7 @@ describe('owner node start and recovery', () => {
     expect(after.owner.shard.objects.get(objectId(n0, 0))?.free).toEqual([1]);
     const debug = after.logs.atLevel('debug');
     expect(debug.map((entry) => entry.message)).toEqual(
-      Array.from({ length: 4 }, () => 'answered a retried request from the completed table'),
+      Array.from({ length: 4 }, () => 'responded to a retried request from the completed table'),
     );
     expect(debug[1]?.fields).toEqual({ node: 'n0', peer: 'c0', request: 'c0:2' });
   });

@@ -157,9 +157,15 @@ describe('free list', () => {
 
     expect(findObject(state, root.object)?.free).toEqual([1, 3]);
     const first = referenceModel.derive(state, { cap: root, rights: [] });
-    expect(E.isRight(first) && first.right[1].cap.slot).toBe(1);
-    const second = E.isRight(first) ? referenceModel.derive(first.right[0], { cap: root, rights: [] }) : first;
-    expect(E.isRight(second) && second.right[1].cap.slot).toBe(3);
-    expect(E.isRight(second) && second.right[1].cap.version).toBe(1);
+    if (E.isLeft(first)) {
+      throw new Error(`first derive failed: ${first.left._tag}`);
+    }
+    expect(first.right[1].cap.slot).toBe(1);
+    const second = referenceModel.derive(first.right[0], { cap: root, rights: [] });
+    if (E.isLeft(second)) {
+      throw new Error(`second derive failed: ${second.left._tag}`);
+    }
+    expect(second.right[1].cap.slot).toBe(3);
+    expect(second.right[1].cap.version).toBe(1);
   });
 });

@@ -18,7 +18,7 @@ const verdictOf = async (history: DistributedHistory) => {
 describe('regressions', () => {
   it('forgery equal to a genuine capability', async () => {
     // Moving the root token to slot 1 gives the fields of the capability derived on slot 1 with
-    // the same rights; its MAC is still the root's, so the owner must refuse it as forged.
+    // the same rights. Its MAC is still the root's, so the owner must reject it as forged.
     const history: DistributedHistory = {
       nodeCount: 4,
       clientCount: 2,
@@ -42,7 +42,7 @@ describe('regressions', () => {
   });
 
   it('amplifying a full capability', async () => {
-    // The root already holds every right, so "amplifying" it gives the same token: not a forgery.
+    // The root already has every right, so "amplifying" it gives the same token, which is no forgery.
     const history: DistributedHistory = {
       nodeCount: 1,
       clientCount: 1,
