@@ -2,31 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../impl/cli/main.ts';
-import type { CommandIo } from '../../impl/cli/check-command.ts';
+import { runCommand, type Captured } from './support.ts';
 
-interface Captured {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-const run = async (...argv: string[]): Promise<Captured> => {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    stderrIsTty: false,
-    randomSeed: () => 77,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-};
+const run = (...argv: string[]): Promise<Captured> => runCommand(argv, 77);
 
 describe('shardcap check', () => {
   it('prints help with every option', async () => {

@@ -12,13 +12,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeId, type NodeId } from '../../model/index.ts';
-import type { CommandIo } from '../../impl/cli/check-command.ts';
-import { main } from '../../impl/cli/main.ts';
 import { makeDirectory } from '../../impl/cli/make-directory.ts';
 import { parseReadyLine, type ReadyLine } from '../../impl/cli/ready-line.ts';
 import type { Outcome } from '../../impl/client/outcome.ts';
 import { formatAddress, type TcpAddress } from '../../impl/net/address-book.ts';
 import { RemoteCluster } from '../../impl/net/remote-cluster.ts';
+import { runCommand, type Captured } from './support.ts';
 
 const BIN_PATH = fileURLToPath(new URL('../../impl/cli/bin.mjs', import.meta.url));
 const LOOPBACK = '127.0.0.1';
@@ -418,28 +417,7 @@ describe('shardcap node', () => {
 // ---------------------------------------------------------------------------------------------
 // Option errors, run in this process: they return before any process, port or file is used.
 
-interface Captured {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-const run = async (...argv: string[]): Promise<Captured> => {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    stderrIsTty: false,
-    randomSeed: () => 1,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-};
+const run = (...argv: string[]): Promise<Captured> => runCommand(argv);
 
 describe('shardcap node and cluster options', () => {
   it('node help names every option', async () => {
