@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Clock, TimerId } from '../ports.ts';
 
 /** Largest delay one Node timer accepts, in milliseconds (2^31 - 1). Node fires a timer with a
- * larger delay after 1 ms, so longer delays are split into several timers. */
+ * larger delay after 1 ms, so a longer delay is waited for by several timers in turn. */
 const NODE_TIMER_DELAY_MS_MAX = 2_147_483_647;
 
 export class RealClock implements Clock {
@@ -38,7 +38,9 @@ export class RealClock implements Clock {
   private schedule(id: TimerId, dueMs: number, callback: () => void): void {
     const remaining = Math.max(0, dueMs - performance.now());
     const timer = setTimeout(() => {
-      if (remaining > NODE_TIMER_DELAY_MS_MAX) {
+      // Node may fire up to about a millisecond before performance.now() reaches the due time,
+      // because its timers run on a coarser clock; waiting for the rest keeps the port's promise.
+      if (performance.now() < dueMs) {
         this.schedule(id, dueMs, callback);
         return;
       }
