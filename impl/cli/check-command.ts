@@ -1,5 +1,5 @@
 /** `shardcap check`: a fuzzing campaign against one implementation, with a summary and exit status. */
-import type { CapabilitySystem, FaultKind } from '../../properties/adapter.ts';
+import { FAULT_KINDS, type CapabilitySystem, type FaultKind } from '../../properties/adapter.ts';
 import { ModelSystem } from '../../properties/adapters/model.ts';
 import { referenceSystemFor } from '../../properties/adapters/reference.ts';
 import { existsSync, constants } from 'node:fs';
@@ -28,9 +28,13 @@ const systemFactory = (options: CheckOptions): ((history: DistributedHistory) =>
   return (history) => referenceSystemFor(history, mutant);
 };
 
-/** The model adapter has no network or disk, so only crashes apply to it. */
+/** Fault kinds the implementation supports: the model adapter has no network or disk, so only crashes. */
+const implFaults = (options: CheckOptions): ReadonlySet<FaultKind> =>
+  options.impl === 'model' ? new Set<FaultKind>(['crash']) : new Set(FAULT_KINDS);
+
+/** The requested fault kinds that the implementation supports. */
 const supportedFaults = (options: CheckOptions): ReadonlySet<FaultKind> =>
-  options.impl === 'model' ? new Set([...options.faults].filter((kind) => kind === 'crash')) : options.faults;
+  new Set([...options.faults].filter((kind) => implFaults(options).has(kind)));
 
 export const replayCommandFor = (options: CheckOptions, seed: number, path: string): string =>
   [
@@ -123,7 +127,7 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
   const faults = supportedFaults(options);
   const ignored = [...options.faults].filter((kind) => !faults.has(kind));
   if (ignored.length > 0) {
-    io.stderr(`shardcap check: ${options.impl} supports only ${[...faults].join(', ') || 'no'} faults; ignoring ${ignored.join(', ')}\n`);
+    io.stderr(`shardcap check: ${options.impl} supports only ${[...implFaults(options)].join(', ')} faults; ignoring ${ignored.join(', ')}\n`);
   }
 
   const progress = options.json ? undefined : createProgress(io.stderr, io.stderrIsTty);
