@@ -11,9 +11,17 @@ import type { ForgeMutation } from './history/command.ts';
 /** A token as the system under test hands it out; shardcap never looks inside except through `inspect*`. */
 export type TokenText = string;
 
-export type FaultKind = 'crash' | 'partition' | 'drop' | 'duplicate' | 'delay' | 'disk';
+export type FaultKind = 'crash' | 'partition' | 'drop' | 'duplicate' | 'delay' | 'disk' | 'pause' | 'disconnect';
 
-export const FAULT_KINDS: ReadonlyArray<FaultKind> = ['crash', 'partition', 'drop', 'duplicate', 'delay', 'disk'];
+/** Every fault kind, in the order reports list them. */
+export const FAULT_KINDS: ReadonlyArray<FaultKind> = ['crash', 'partition', 'drop', 'duplicate', 'delay', 'disk', 'pause', 'disconnect'];
+
+/** Fault kinds the deterministic simulator injects. */
+export const SIMULATOR_FAULT_KINDS: ReadonlyArray<FaultKind> = ['crash', 'partition', 'drop', 'duplicate', 'delay', 'disk'];
+
+/** Fault kinds a local cluster of real processes injects: `kill -9` and restart, `SIGSTOP` and
+ * `SIGCONT`, and closed TCP connections. */
+export const CLUSTER_FAULT_KINDS: ReadonlyArray<FaultKind> = ['crash', 'pause', 'disconnect'];
 
 export interface NetworkFaultRates {
   /** Probability that a message is lost, from 0 to 1. */
@@ -88,6 +96,17 @@ export interface CapabilitySystem {
   setNetworkFaults(rates: NetworkFaultRates): void;
   /** Makes the next crash of `node` keep a torn prefix of its unsynced log bytes. */
   tearNextCrash(node: NodeId): void;
+  /** Freezes `node` with its state intact, as `SIGSTOP` does; requests to it wait. Required when
+   * `supportedFaults` has `pause`. */
+  pause?(node: NodeId): void;
+  /** Lets a paused node run again; does nothing to a node that is not paused. */
+  resume?(node: NodeId): void;
+  /** Closes the connections between client `client` and `node`; the client reconnects on its
+   * next request. Required when `supportedFaults` has `disconnect`. */
+  disconnect?(client: number, node: NodeId): void;
+  /** Resolves once every node that `restart` started accepts requests again. Systems whose
+   * restart is immediate may leave it out. */
+  whenUp?(): Promise<void>;
 
   /** Every message sent so far. */
   messages(): ReadonlyArray<SentMessage>;

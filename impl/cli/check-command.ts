@@ -1,5 +1,5 @@
 /** `shardcap check`: a fuzzing campaign against one implementation, with a summary and exit status. */
-import { FAULT_KINDS, type CapabilitySystem, type FaultKind } from '../../properties/adapter.ts';
+import { SIMULATOR_FAULT_KINDS, type CapabilitySystem, type FaultKind } from '../../properties/adapter.ts';
 import { ModelSystem } from '../../properties/adapters/model.ts';
 import { referenceSystemFor } from '../../properties/adapters/reference.ts';
 import { existsSync, constants } from 'node:fs';
@@ -30,7 +30,7 @@ const systemFactory = (options: CheckOptions): ((history: DistributedHistory) =>
 
 /** Fault kinds the implementation supports: the model adapter has no network or disk, so only crashes. */
 const implFaults = (options: CheckOptions): ReadonlySet<FaultKind> =>
-  options.impl === 'model' ? new Set<FaultKind>(['crash']) : new Set(FAULT_KINDS);
+  options.impl === 'model' ? new Set<FaultKind>(['crash']) : new Set(SIMULATOR_FAULT_KINDS);
 
 /** The requested fault kinds that the implementation supports. */
 const supportedFaults = (options: CheckOptions): ReadonlySet<FaultKind> =>
@@ -75,7 +75,8 @@ const prepareReportDirectory = async (dir: string): Promise<string | null> => {
   }
 };
 
-const table = (rows: ReadonlyArray<readonly [string, string]>): string => {
+/** Formats name-value rows as an aligned two-column table. */
+export const table = (rows: ReadonlyArray<readonly [string, string]>): string => {
   const width = Math.max(...rows.map(([name]) => name.length));
   return rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`).join('\n');
 };
@@ -123,6 +124,10 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
       io.stderr(`shardcap check: ${problem}\n`);
       return 2;
     }
+  }
+  if (options.cluster) {
+    const { runClusterCheck } = await import('./check-cluster.ts');
+    return runClusterCheck(options, io);
   }
   const faults = supportedFaults(options);
   const ignored = [...options.faults].filter((kind) => !faults.has(kind));
@@ -193,7 +198,8 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
       impl: options.impl,
       runs: result.stats.histories,
       ops: result.stats.operations,
-      faults: result.stats.faults,
+      // The simulator's fault kinds only: the cluster's pauses and dropped connections are always 0 here.
+      faults: Object.fromEntries(SIMULATOR_FAULT_KINDS.map((kind) => [kind, result.stats.faults[kind]])),
       checks: result.stats.checks,
       violations: result.stats.violation,
       unknown: result.stats.unknown,

@@ -1,6 +1,6 @@
 /** Options of `shardcap check`: parsing, validation and help text. */
 import { parseArgs } from 'node:util';
-import { FAULT_KINDS, type FaultKind } from '../../properties/adapter.ts';
+import { CLUSTER_FAULT_KINDS, SIMULATOR_FAULT_KINDS, type FaultKind } from '../../properties/adapter.ts';
 import { MUTANTS } from '../../properties/mutants.ts';
 
 export interface CheckOptions {
@@ -17,6 +17,8 @@ export interface CheckOptions {
   readonly path: string | undefined;
   readonly json: boolean;
   readonly budget: number;
+  /** Run against a local cluster of real node processes instead of the simulator. */
+  readonly cluster: boolean;
 }
 
 export const CHECK_DEFAULTS = {
@@ -26,27 +28,49 @@ export const CHECK_DEFAULTS = {
   budget: 100_000,
 } as const;
 
+/** Defaults of `check --cluster`, where each history takes real time and a node restart takes about a second. */
+export const CLUSTER_CHECK_DEFAULTS = {
+  runs: 20,
+  nodes: 3,
+  clients: 6,
+} as const;
+
+/** Most node processes `check --cluster` starts. */
+export const CLUSTER_NODES_MAX = 16;
+
 export const checkHelp = (): string =>
   [
     'usage: shardcap check [options]',
     '',
     'Runs random distributed histories (concurrent clients, crashes, restarts, partitions, lost,',
     'duplicated and delayed messages, torn disk writes) against an implementation on the',
-    'deterministic simulator and checks each one against the model.',
+    'deterministic simulator and checks each one against the model. With --cluster, runs them',
+    'against a local cluster of real node processes with real faults instead.',
     '',
     'options:',
     '  --impl NAME      implementation: reference (default), model, or mutant:NAME with NAME one of',
     `                   ${MUTANTS.map((mutant) => mutant.name).join(', ')}`,
-    `  --runs N         number of histories (default ${CHECK_DEFAULTS.runs})`,
+    `  --runs N         number of histories (default ${CHECK_DEFAULTS.runs}; ${CLUSTER_CHECK_DEFAULTS.runs} with --cluster)`,
     '  --seed=S         32-bit integer seed of the campaign (default: drawn at random and printed);',
     '                   write a negative seed with =, as in --seed=-7',
-    `  --nodes N        largest number of owner nodes in a history (default ${CHECK_DEFAULTS.nodes}, 1 to 64)`,
-    `  --clients N      largest number of concurrent clients in a history (default ${CHECK_DEFAULTS.clients}, 1 to 64)`,
-    `  --faults LIST    comma-separated fault kinds to inject: ${FAULT_KINDS.join(', ')}, all or none (default all)`,
+    `  --nodes N        largest number of owner nodes in a history (default ${CHECK_DEFAULTS.nodes}, 1 to 64); with`,
+    `                   --cluster, the number of node processes (default ${CLUSTER_CHECK_DEFAULTS.nodes}, 1 to ${CLUSTER_NODES_MAX})`,
+    `  --clients N      largest number of concurrent clients in a history (default ${CHECK_DEFAULTS.clients}; ${CLUSTER_CHECK_DEFAULTS.clients} with`,
+    '                   --cluster; 1 to 64)',
+    '  --faults LIST    comma-separated fault kinds to inject, all or none (default all). On the simulator:',
+    `                   ${SIMULATOR_FAULT_KINDS.join(', ')}. With --cluster: ${CLUSTER_FAULT_KINDS.join(', ')}`,
+    '                   (crash is kill -9 and restart, pause is SIGSTOP and SIGCONT, disconnect closes',
+    "                   a client's TCP connections)",
     `  --budget N       linearizability search nodes per object before the verdict is unknown (default ${CHECK_DEFAULTS.budget})`,
-    '  --report DIR     on a violation, write an HTML page with the shrunk history to DIR',
+    '  --cluster        start a local cluster of --nodes `shardcap node` processes on 127.0.0.1 with data',
+    '                   in a temporary directory, run the histories against it and stop it at the end.',
+    '                   Timing is real, so a run cannot be replayed: a failing history is kept in a file',
+    "                   for 'shardcap recheck FILE' instead",
+    '  --report DIR     on a violation, write an HTML page with the shrunk history to DIR; with --cluster,',
+    '                   also the recorded run as DIR/run.json',
     '  --replay=TOKEN   rerun exactly one failing history; TOKEN is the <seed>:<path> a failure prints.',
-    '                   Give the same --impl, --nodes, --clients and --faults as the failing run',
+    '                   Give the same --impl, --nodes, --clients and --faults as the failing run.',
+    '                   Not with --cluster',
     '  --json           print one JSON summary object on stdout instead of the table',
     '  -h, --help       print this help and exit',
     '',
@@ -69,17 +93,21 @@ const integerOption = (name: string, text: string | undefined, fallback: number,
   return value;
 };
 
-const parseFaults = (text: string | undefined): ReadonlySet<FaultKind> => {
+const parseFaults = (text: string | undefined, cluster: boolean): ReadonlySet<FaultKind> => {
+  const known = cluster ? CLUSTER_FAULT_KINDS : SIMULATOR_FAULT_KINDS;
   if (text === undefined || text === 'all') {
-    return new Set(FAULT_KINDS);
+    return new Set(known);
   }
   if (text === 'none') {
     return new Set();
   }
   const kinds = text.split(',').map((kind) => kind.trim());
   for (const kind of kinds) {
-    if (!(FAULT_KINDS as ReadonlyArray<string>).includes(kind)) {
-      throw new UsageError(`invalid fault kind ${JSON.stringify(kind)} in --faults: use ${FAULT_KINDS.join(', ')}, all or none`);
+    if (!(known as ReadonlyArray<string>).includes(kind)) {
+      const where = cluster ? 'a local cluster (--cluster)' : 'the simulator';
+      const other = cluster ? SIMULATOR_FAULT_KINDS : CLUSTER_FAULT_KINDS;
+      const hint = (other as ReadonlyArray<string>).includes(kind) ? ` ${kind} is a fault of ${cluster ? 'the simulator (drop --cluster)' : 'a local cluster (add --cluster)'};` : '';
+      throw new UsageError(`invalid fault kind ${JSON.stringify(kind)} in --faults for ${where}:${hint} use ${known.join(', ')}, all or none`);
     }
   }
   return new Set(kinds as FaultKind[]);
@@ -118,6 +146,7 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
         replay: { type: 'string' },
         budget: { type: 'string' },
         json: { type: 'boolean' },
+        cluster: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -148,14 +177,26 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
     throw new UsageError('invalid --report "": give the directory to write the HTML report to');
   }
 
+  const cluster = values.cluster === true;
+  const impl = parseImpl(values.impl);
+  if (cluster && impl === 'model') {
+    throw new UsageError('--impl model has no processes to run as a cluster: use --impl reference or mutant:NAME with --cluster');
+  }
+  if (cluster && values.replay !== undefined) {
+    throw new UsageError("--replay needs the deterministic simulator, and a --cluster run cannot be replayed: re-check its kept run with 'shardcap recheck FILE'");
+  }
+
   return {
-    impl: parseImpl(values.impl),
-    runs: integerOption('runs', values.runs, CHECK_DEFAULTS.runs, 1, 100_000_000),
+    impl,
+    runs: integerOption('runs', values.runs, cluster ? CLUSTER_CHECK_DEFAULTS.runs : CHECK_DEFAULTS.runs, 1, 100_000_000),
     seed: seedText === undefined ? randomSeed() : integerOption('seed', seedText, 0, -(2 ** 31), 2 ** 31 - 1),
     seedGiven: seedText !== undefined,
-    nodes: integerOption('nodes', values.nodes, CHECK_DEFAULTS.nodes, 1, 64),
-    clients: integerOption('clients', values.clients, CHECK_DEFAULTS.clients, 1, 64),
-    faults: parseFaults(values.faults),
+    nodes: cluster
+      ? integerOption('nodes', values.nodes, CLUSTER_CHECK_DEFAULTS.nodes, 1, CLUSTER_NODES_MAX)
+      : integerOption('nodes', values.nodes, CHECK_DEFAULTS.nodes, 1, 64),
+    clients: integerOption('clients', values.clients, cluster ? CLUSTER_CHECK_DEFAULTS.clients : CHECK_DEFAULTS.clients, 1, 64),
+    faults: parseFaults(values.faults, cluster),
+    cluster,
     report: values.report,
     path,
     json: values.json === true,

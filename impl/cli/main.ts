@@ -7,6 +7,7 @@ const COMMANDS: Readonly<Record<string, string>> = {
   demo: 'run the three-services example on the model and print one line per step',
   node: 'run one owner node process that serves clients over TCP',
   cluster: 'run a cluster of owner node processes on 127.0.0.1, until Ctrl-C',
+  recheck: 'check a recorded run file again, for example with a larger --budget',
 };
 
 /** Width of the command names in the usage text: the longest name and two spaces. */
@@ -61,6 +62,10 @@ export const main = async (argv: ReadonlyArray<string>, io: CommandIo): Promise<
     case 'cluster': {
       const { runClusterCommand } = await import('./cluster-command.ts');
       return runClusterCommand(rest, io);
+    }
+    case 'recheck': {
+      const { runRecheckCommand } = await import('./recheck-command.ts');
+      return runRecheckCommand(rest, io);
     }
     default:
       io.stderr(

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import { isNodeId, type NodeId } from '../../model/index.ts';
+import { MUTANTS } from '../../properties/mutants.ts';
 import { parseLogLevel, type LoggerLevel } from '../logger.ts';
 import type { TcpAddress } from '../net/address-book.ts';
 import { parseHostPort, parsePeerEntries, parsePeerList } from './host-port.ts';
@@ -16,6 +17,8 @@ export interface NodeOptions {
   /** Listen addresses of the other nodes, without this node's own id. */
   readonly peers: ReadonlyMap<NodeId, TcpAddress>;
   readonly logLevel: LoggerLevel;
+  /** `reference`, or `mutant:NAME` for a deliberately broken owner that the checker must catch. */
+  readonly impl: string;
 }
 
 export const nodeHelp = (): string =>
@@ -38,6 +41,9 @@ export const nodeHelp = (): string =>
     '  --config FILE    JSON file with any of the fields id, listen, data and peers (an object from node id',
     '                   to "HOST:PORT"); a relative data path is relative to the file; options given on the',
     '                   command line override the file',
+    '  --impl NAME      owner behaviour: reference (default), or mutant:NAME for a deliberately broken',
+    '                   owner that `shardcap check --cluster` must catch, with NAME one of',
+    `                   ${MUTANTS.map((mutant) => mutant.name).join(', ')}. Never in production`,
     '  -h, --help       print this help and exit',
     '',
     'environment:',
@@ -72,6 +78,7 @@ export const parseNodeOptions = async (
         data: { type: 'string' },
         peers: { type: 'string' },
         config: { type: 'string' },
+        impl: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -128,7 +135,14 @@ export const parseNodeOptions = async (
     return E.left(`SHARDCAP_LOG: ${error instanceof Error ? error.message : String(error)}`);
   }
 
-  return E.right({ id: idText, listen: listen.right, data: resolve(cwd, dataText), peers: others, logLevel });
+  const impl = values.impl ?? 'reference';
+  if (impl !== 'reference' && !MUTANTS.some((mutant) => `mutant:${mutant.name}` === impl)) {
+    return E.left(
+      `unknown --impl ${JSON.stringify(impl)}: use reference or mutant:NAME with NAME one of ${MUTANTS.map((mutant) => mutant.name).join(', ')}`,
+    );
+  }
+
+  return E.right({ id: idText, listen: listen.right, data: resolve(cwd, dataText), peers: others, logLevel, impl });
 };
 
 /** The peers of the command line, which replace those of the config file when both are given. */

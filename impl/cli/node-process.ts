@@ -16,6 +16,8 @@ export interface NodeProcessSpec {
   readonly data: string;
   /** Listen addresses of the other nodes. */
   readonly peers: ReadonlyMap<NodeId, TcpAddress>;
+  /** Value of the node's `--impl` flag; the node's default (`reference`) unless set. */
+  readonly impl?: string;
 }
 
 /** Exit status of a process: exactly one of `code` and `signal` is set, or `error` when the
@@ -54,6 +56,9 @@ export class NodeProcess {
     const args = [BIN_PATH, 'node', '--id', spec.id, '--listen', formatAddress(spec.address), '--data', spec.data];
     if (spec.peers.size > 0) {
       args.push('--peers', formatPeerList(spec.peers));
+    }
+    if (spec.impl !== undefined) {
+      args.push('--impl', spec.impl);
     }
     this.child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 

@@ -9,6 +9,7 @@ import { loadOrCreateNodeKey } from '../disk/node-key.ts';
 import { openRecordLog } from '../log/index.ts';
 import { formatAddress, type TcpAddress } from '../net/address-book.ts';
 import { TcpTransport } from '../net/tcp-transport.ts';
+import { ownerBehaviourOf, mutantNamed } from '../../properties/mutants.ts';
 import { OwnerNode } from '../owner/owner.ts';
 import type { Logger } from '../ports.ts';
 import { makeDirectory } from './make-directory.ts';
@@ -58,10 +59,18 @@ export const startNode = async (options: NodeOptions, logger: Logger): Promise<E
     await storage.close();
   };
 
+  const mutant = options.impl.startsWith('mutant:') ? mutantNamed(options.impl.slice('mutant:'.length)) : undefined;
+  if (mutant !== undefined) {
+    logger.warn({ node: options.id, impl: options.impl }, `running a deliberately broken owner: ${mutant.description}`);
+  }
+
   let owner: OwnerNode;
   let address: TcpAddress;
   try {
-    owner = await OwnerNode.start({ node: options.id, key: key.right.key, openLog: openRecordLog }, { transport, storage, logger });
+    owner = await OwnerNode.start(
+      { node: options.id, key: key.right.key, openLog: openRecordLog, behaviour: ownerBehaviourOf(mutant) },
+      { transport, storage, logger },
+    );
     address = await transport.listen(options.listen.host, options.listen.port);
   } catch (error) {
     await closeAll().catch((closeError: unknown) => {

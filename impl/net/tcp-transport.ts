@@ -205,6 +205,26 @@ export class TcpTransport implements Transport {
     this.handler = handler;
   }
 
+  /**
+   * Closes every connection with `peerId`, ready or still dialing, as a network fault would.
+   * Queued frames stay queued, and the next send dials again. Returns how many connections it
+   * closed.
+   */
+  disconnect(peerId: string): number {
+    const peer = this.peers.get(peerId);
+    if (peer === undefined) {
+      return 0;
+    }
+    const closing = [...peer.connections, ...(peer.dialing === undefined ? [] : [peer.dialing])];
+    for (const connection of closing) {
+      connection.destroy();
+    }
+    if (closing.length > 0) {
+      this.logger.info({ endpoint: this.id, peer: peerId, connections: closing.length }, 'closed the connections to a peer on request');
+    }
+    return closing.length;
+  }
+
   /** Returns the peer state for `id`, creating it when the address book lists `id`. A peer
    * without an address exists only while it has a connection. */
   private peerFor(id: string): Peer | undefined {

@@ -43,6 +43,29 @@ const faultArbitrary = (nodeCount: number, clientCount: number, faults: Readonly
   return choices.length === 0 ? fc.constant({ kind: 'heal' as const }) : fc.oneof(...choices);
 };
 
+/** The commands of one client: remote and offline operations and forgeries, never crashes. */
+export const clientStreamArbitrary = (nodeCount: number, commandsMax: number): fc.Arbitrary<ReadonlyArray<ClientCommand>> =>
+  fc.array(
+    commandArbitrary(nodeCount, {
+      weights: {
+        create: 3,
+        attenuate: 3,
+        derive: 6,
+        revoke: 3,
+        read: 6,
+        write: 5,
+        'forge-capability': 1,
+        'forge-revoker': 1,
+        // Crashes come from the fault schedule, not from the clients.
+        crash: 0,
+        restart: 0,
+      },
+      newestPercent: 40,
+      keepAllPercent: 50,
+    }) as fc.Arbitrary<ClientCommand>,
+    { minLength: 1, maxLength: commandsMax, size: 'max' },
+  );
+
 export const distributedHistoryArbitrary = (options: DistributedOptions = {}): fc.Arbitrary<DistributedHistory> => {
   const faults = options.faults ?? ALL;
   const horizonMs = options.horizonMs ?? 600;
@@ -53,26 +76,7 @@ export const distributedHistoryArbitrary = (options: DistributedOptions = {}): f
       seed: fc.integer(),
     })
     .chain(({ nodeCount, clientCount, seed }) => {
-      const stream = fc.array(
-        commandArbitrary(nodeCount, {
-          weights: {
-            create: 3,
-            attenuate: 3,
-            derive: 6,
-            revoke: 3,
-            read: 6,
-            write: 5,
-            'forge-capability': 1,
-            'forge-revoker': 1,
-            // Crashes come from the fault schedule, not from the clients.
-            crash: 0,
-            restart: 0,
-          },
-          newestPercent: 40,
-          keepAllPercent: 50,
-        }) as fc.Arbitrary<ClientCommand>,
-        { minLength: 1, maxLength: options.commandsPerClientMax ?? 25, size: 'max' },
-      );
+      const stream = clientStreamArbitrary(nodeCount, options.commandsPerClientMax ?? 25);
       const timed: fc.Arbitrary<TimedFault> = fc.record({
         atMs: fc.integer({ min: 0, max: horizonMs }),
         fault: faultArbitrary(nodeCount, clientCount, faults),

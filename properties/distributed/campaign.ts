@@ -72,15 +72,24 @@ class ViolationFound extends Error {
   }
 }
 
-const emptyStats = (): CampaignStats => ({
+export const emptyStats = (): CampaignStats => ({
   histories: 0,
   operations: 0,
-  faults: { crash: 0, partition: 0, drop: 0, duplicate: 0, delay: 0, disk: 0 },
+  faults: { crash: 0, partition: 0, drop: 0, duplicate: 0, delay: 0, disk: 0, pause: 0, disconnect: 0 },
   checks: 0,
   pass: 0,
   violation: 0,
   unknown: 0,
 });
+
+/** Adds one checked history to the campaign's counts. */
+export const tally = (stats: CampaignStats, run: RecordedRun, verdict: RunVerdict): void => {
+  stats.histories += 1;
+  stats.operations += run.ops.length;
+  stats.checks += CHECKS_PER_HISTORY;
+  countFaults(stats, run);
+  stats[verdict.verdict] += 1;
+};
 
 const countFaults = (stats: CampaignStats, run: RecordedRun): void => {
   for (const fault of run.faults) {
@@ -91,8 +100,8 @@ const countFaults = (stats: CampaignStats, run: RecordedRun): void => {
     if (kind === 'crash') {
       stats.faults.crash += 1;
       stats.faults.disk += fault.fault.torn ? 1 : 0;
-    } else if (kind === 'partition') {
-      stats.faults.partition += 1;
+    } else if (kind === 'partition' || kind === 'pause' || kind === 'disconnect') {
+      stats.faults[kind] += 1;
     }
   }
   const rates = run.history.rates;
@@ -125,11 +134,7 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
     }
     const verdict = checkRun(run, options.budget);
     if (!shrinking) {
-      stats.histories += 1;
-      stats.operations += run.ops.length;
-      stats.checks += CHECKS_PER_HISTORY;
-      countFaults(stats, run);
-      stats[verdict.verdict] += 1;
+      tally(stats, run, verdict);
       if (verdict.verdict === 'unknown') {
         unknownSeeds.push(history.seed);
       }

@@ -11,21 +11,33 @@ import type { RecordedOp, RecordedRun } from './run.ts';
 
 export type RunVerdictKind = 'pass' | 'violation' | 'unknown';
 
+export interface LocalViolation {
+  readonly check: 'attenuation' | 'invalid-input' | 'unique-object';
+  readonly op: number;
+  readonly message: string;
+}
+
 export interface RunVerdict {
   readonly verdict: RunVerdictKind;
   readonly linearizability: HistoryVerdict;
   readonly direct: ReadonlyArray<DirectViolation>;
-  /** Problems found outside the linearizability search: offline attenuation and malformed answers. */
-  readonly local: ReadonlyArray<{ readonly op: number; readonly message: string }>;
+  /** Problems found outside the linearizability search: offline attenuation, rejected input and
+   * object ids handed out twice. */
+  readonly local: ReadonlyArray<LocalViolation>;
 }
 
 /** Converts the recorder's operations into the checker's per-object history. */
 export const toCheckedHistory = (run: RecordedRun): RecordedHistory => {
-  const creations = run.ops.flatMap((op) =>
-    op.input.op === 'create' && op.output?.op === 'create' && op.endMs !== null
-      ? [{ object: op.output.object, owner: op.input.node, value: op.input.value, start: op.startMs, end: op.endMs }]
-      : [],
-  );
+  // An object that two creates returned is a violation of its own (see `duplicateCreations`); the
+  // search checks it from the first.
+  const seen = new Set<string>();
+  const creations = run.ops.flatMap((op) => {
+    if (op.input.op !== 'create' || op.output?.op !== 'create' || op.endMs === null || seen.has(op.output.object)) {
+      return [];
+    }
+    seen.add(op.output.object);
+    return [{ object: op.output.object, owner: op.input.node, value: op.input.value, start: op.startMs, end: op.endMs }];
+  });
   const ops = run.ops.flatMap((op): CheckedOp[] => {
     const input = op.input;
     if (op.object === null || (input.op !== 'derive' && input.op !== 'revoke' && input.op !== 'invoke')) {
@@ -58,9 +70,9 @@ const checkedOutcome = (op: RecordedOp): CheckedOp['outcome'] => {
 
 /** Offline attenuation must give exactly what the model's `attenuate` gives; it needs no state. */
 const checkLocal = (run: RecordedRun, model: ModelOps): RunVerdict['local'] =>
-  run.ops.flatMap((op) => {
+  run.ops.flatMap((op): LocalViolation[] => {
     if (op.outcome.kind === 'invalid') {
-      return [{ op: op.id, message: `${op.kind} was rejected as invalid input: ${op.outcome.message}` }];
+      return [{ check: 'invalid-input' as const, op: op.id, message: `${op.kind} was rejected as invalid input: ${op.outcome.message}` }];
     }
     if (op.input.op !== 'attenuate') {
       return [];
@@ -71,13 +83,30 @@ const checkLocal = (run: RecordedRun, model: ModelOps): RunVerdict['local'] =>
       : op.output?.op === 'attenuate' && isDeepStrictEqual(op.output.cap, expected.right[1].cap);
     return matches
       ? []
-      : [{ op: op.id, message: `attenuate gave ${JSON.stringify(op.outcome)}, the model ${JSON.stringify(expected)}` }];
+      : [{ check: 'attenuation' as const, op: op.id, message: `attenuate gave ${JSON.stringify(op.outcome)}, the model ${JSON.stringify(expected)}` }];
   });
+
+/** Creates that returned an object id an earlier create had returned, as an owner that lost a
+ * create in a crash and numbered a new object the same would. */
+const duplicateCreations = (run: RecordedRun): RunVerdict['local'] => {
+  const first = new Map<string, number>();
+  return run.ops.flatMap((op): LocalViolation[] => {
+    if (op.output?.op !== 'create') {
+      return [];
+    }
+    const earlier = first.get(op.output.object);
+    if (earlier === undefined) {
+      first.set(op.output.object, op.id);
+      return [];
+    }
+    return [{ check: 'unique-object' as const, op: op.id, message: `create #${op.id} returned object ${op.output.object}, which create #${earlier} had already returned` }];
+  });
+};
 
 export const checkRun = (run: RecordedRun, budget: number, model: ModelOps = referenceModel): RunVerdict => {
   const linearizability = checkHistory(toCheckedHistory(run), budget, model);
   const direct = checkDirect(run);
-  const local = checkLocal(run, model);
+  const local = [...duplicateCreations(run), ...checkLocal(run, model)];
   const verdict: RunVerdictKind =
     linearizability.verdict === 'violation' || direct.length > 0 || local.length > 0
       ? 'violation'

@@ -86,6 +86,7 @@ const disturbances = (run: RecordedRun, owner: NodeId, client: number): Interval
   const result: Interval[] = [];
   let downSince: number | null = null;
   let cutSince: number | null = null;
+  let pausedSince: number | null = null;
   const nodeIndex = run.nodes.indexOf(owner);
   for (const fault of run.faults) {
     if (!fault.applied) {
@@ -104,7 +105,17 @@ const disturbances = (run: RecordedRun, owner: NodeId, client: number): Interval
     } else if (f.kind === 'heal' && cutSince !== null) {
       result.push({ from: cutSince, to: time });
       cutSince = null;
+    } else if (f.kind === 'pause' && f.node % run.nodes.length === nodeIndex) {
+      pausedSince ??= time;
+    } else if (f.kind === 'resume' && f.node % run.nodes.length === nodeIndex && pausedSince !== null) {
+      // A paused node keeps its state, so it responds as soon as it runs again.
+      result.push({ from: pausedSince, to: time });
+      pausedSince = null;
     }
+  }
+  if (pausedSince !== null) {
+    // The final phase resumes every paused node before its reads.
+    result.push({ from: pausedSince, to: run.finalPhaseMs });
   }
   if (downSince !== null) {
     result.push({ from: downSince, to: Number.POSITIVE_INFINITY });

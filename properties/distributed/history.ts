@@ -12,7 +12,12 @@ export type Fault =
   | { readonly kind: 'restart'; readonly node: number }
   /** Blocks client `client` from reaching node `node`; `oneWay` blocks only the requests. */
   | { readonly kind: 'partition'; readonly client: number; readonly node: number; readonly oneWay: boolean }
-  | { readonly kind: 'heal' };
+  | { readonly kind: 'heal' }
+  /** Freezes node `node` (SIGSTOP on a real cluster) until a `resume`. */
+  | { readonly kind: 'pause'; readonly node: number }
+  | { readonly kind: 'resume'; readonly node: number }
+  /** Closes the TCP connections between client `client` and node `node`. */
+  | { readonly kind: 'disconnect'; readonly client: number; readonly node: number };
 
 export interface TimedFault {
   /** Simulated milliseconds after the start of the run. */
@@ -46,5 +51,11 @@ export const describeFault = (fault: Fault): string => {
       return `partition c${fault.client} ${fault.oneWay ? '->' : '<->'} n${fault.node}`;
     case 'heal':
       return 'heal';
+    case 'pause':
+      return `pause n${fault.node}`;
+    case 'resume':
+      return `resume n${fault.node}`;
+    case 'disconnect':
+      return `disconnect c${fault.client} n${fault.node}`;
   }
 };

@@ -233,7 +233,11 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
   system.heal();
   system.setNetworkFaults({ dropRate: 0, duplicateRate: 0, delayMsMax: history.rates.delayMsMax });
   for (const node of system.nodes) {
+    system.resume?.(node);
     system.restart(node);
+  }
+  if (system.whenUp !== undefined) {
+    await system.settle(system.whenUp());
   }
   for (const [, root] of roots) {
     const started = system.now();
@@ -265,6 +269,11 @@ const isSupported = (supported: ReadonlySet<string>, timed: TimedFault): boolean
     case 'partition':
     case 'heal':
       return supported.has('partition');
+    case 'pause':
+    case 'resume':
+      return supported.has('pause');
+    case 'disconnect':
+      return supported.has('disconnect');
   }
 };
 
@@ -298,7 +307,28 @@ const applyFault = (system: CapabilitySystem, timed: TimedFault): boolean => {
     case 'heal':
       system.heal();
       return true;
+    case 'pause':
+      if (!system.isUp(node(fault.node))) {
+        return false;
+      }
+      faultControl(system, 'pause')(node(fault.node));
+      return true;
+    case 'resume':
+      faultControl(system, 'resume')(node(fault.node));
+      return true;
+    case 'disconnect':
+      faultControl(system, 'disconnect')(fault.client % system.clientCount, node(fault.node));
+      return true;
   }
+};
+
+/** The optional fault control `name` of `system`; a system that lists the fault kind as supported must have it. */
+const faultControl = <K extends 'pause' | 'resume' | 'disconnect'>(system: CapabilitySystem, name: K): NonNullable<CapabilitySystem[K]> => {
+  const control = system[name];
+  if (control === undefined) {
+    throw new Error(`${system.name} lists ${name === 'disconnect' ? 'disconnect' : 'pause'} among its supported faults but has no ${name} method: add it or drop the fault kind`);
+  }
+  return control.bind(system) as NonNullable<CapabilitySystem[K]>;
 };
 
 const inspectCap = (system: CapabilitySystem, token: TokenText): Capability => {
@@ -317,7 +347,8 @@ const inspectRevoker = (system: CapabilitySystem, token: TokenText): Revoker => 
   return revoker;
 };
 
-const objectOfInput = (input: Input): ObjectId | null => {
+/** The object an input acts on; `null` for a create, crash or restart. */
+export const objectOfInput = (input: Input): ObjectId | null => {
   switch (input.op) {
     case 'attenuate':
     case 'derive':

@@ -102,4 +102,25 @@ describe('reconnectDelayMs', () => {
     expect(reconnectDelayMs(3, limits, 0.5)).toBe(150);
     expect(reconnectDelayMs(3, limits, 1)).toBe(200);
   });
+
+  it('disconnect closes the connections to one peer and the next send dials again', async () => {
+    const server = resources.transport({ id: 'n0' });
+    const address = await server.transport.listen();
+    const received = collectFrames(server.transport);
+    const client = resources.transport({ id: 'c0', addresses: { n0: address }, reconnectDelayMsMin: 10, reconnectDelayMsMax: 40 });
+    client.transport.send('n0', bytesOf('before'));
+    await waitFor(() => received.length === 1, 'the first frame');
+
+    expect(client.transport.disconnect('n0')).toBe(1);
+    expect(client.transport.disconnect('nobody')).toBe(0);
+    await waitFor(
+      () => client.logger.entries.some((entry) => entry.message === 'connection closed'),
+      'the client to see the connection close',
+    );
+    client.transport.send('n0', bytesOf('after'));
+    await waitFor(() => received.length === 2, 'the frame sent after the disconnect');
+
+    expect(received.map(({ frame }) => textOf(frame))).toEqual(['before', 'after']);
+    expect(server.transport.stats.accepted).toBe(2);
+  });
 });

@@ -129,4 +129,34 @@ describe('regressions', () => {
     expect(verdict.verdict).toBe('pass');
     expect(run.ops.filter((op) => !op.final).every((op) => op.outcome.kind === 'indeterminate')).toBe(true);
   });
+
+  it('one object id returned by two creates', async () => {
+    // An owner that acknowledged a create before syncing it and was then killed numbers the next
+    // object the same. The checker threw on the second creation instead of reporting a violation.
+    const history: DistributedHistory = {
+      nodeCount: 1,
+      clientCount: 1,
+      seed: 3,
+      streams: [
+        [
+          { kind: 'create', node: 0, value: 'a' },
+          { kind: 'create', node: 0, value: 'b' },
+          { kind: 'read', cap: -1 },
+        ],
+      ],
+      faults: [],
+      rates: calm,
+    };
+    const { run } = await verdictOf(history);
+    const [first, second] = run.ops.filter((op) => op.output?.op === 'create');
+    if (first?.output?.op !== 'create' || second?.output?.op !== 'create') {
+      throw new Error('the history should have two successful creates');
+    }
+    const reused = { ...second, output: { ...second.output, object: first.output.object } };
+    const verdict = checkRun({ ...run, ops: run.ops.map((op) => (op.id === second.id ? reused : op)) }, 100_000);
+    expect(verdict.verdict).toBe('violation');
+    expect(verdict.local.map((problem) => problem.message)).toContain(
+      `create #${second.id} returned object ${first.output.object}, which create #${first.id} had already returned`,
+    );
+  });
 });

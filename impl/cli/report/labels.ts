@@ -25,6 +25,12 @@ const faultText = (event: Extract<TraceEvent, { kind: 'fault' }>): string => {
         : `partition ${event.client ?? '?'} <-> ${event.node ?? '?'}`;
     case 'heal':
       return 'heal every partition';
+    case 'pause':
+      return `pause ${event.node ?? '?'} (SIGSTOP)`;
+    case 'resume':
+      return `resume ${event.node ?? '?'} (SIGCONT)`;
+    case 'disconnect':
+      return `disconnect ${event.client ?? '?'} from ${event.node ?? '?'}`;
   }
 };
 
@@ -35,6 +41,10 @@ const notAppliedText = (fault: RecordedFault): string => {
       return 'not applied: the node was already down, or the client streams had ended';
     case 'restart':
       return 'not applied: the node was up, or the client streams had ended';
+    case 'pause':
+      return 'not applied: the node was down or paused, or the client streams had ended';
+    case 'resume':
+      return 'not applied: the node was not paused, or the client streams had ended';
     default:
       return 'not applied: the client streams had ended';
   }

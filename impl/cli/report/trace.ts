@@ -67,7 +67,7 @@ const faultEvent = (failure: CampaignFailure, fault: RecordedFault): TraceEvent 
   const run = failure.run;
   const f = fault.fault;
   const node = f.kind === 'heal' ? null : (run.nodes[f.node % run.nodes.length] ?? `n${f.node}`);
-  const client = f.kind === 'partition' ? `c${f.client % run.history.clientCount}` : null;
+  const client = f.kind === 'partition' || f.kind === 'disconnect' ? `c${f.client % run.history.clientCount}` : null;
   return { kind: 'fault', timeMs: run.startMs + fault.atMs, actor: node ?? 'network', fault, node, client };
 };
 

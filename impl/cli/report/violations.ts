@@ -11,7 +11,14 @@ import { formatRefusal } from '../demo.ts';
 import { TABLE_DETAIL } from './labels.ts';
 import { describeOutcome } from './text.ts';
 
-export type CheckName = 'linearizability' | 'owner-locality' | 'message-bound' | 'failure-isolation' | 'attenuation' | 'invalid-input';
+export type CheckName =
+  | 'linearizability'
+  | 'owner-locality'
+  | 'message-bound'
+  | 'failure-isolation'
+  | 'attenuation'
+  | 'invalid-input'
+  | 'unique-object';
 
 export interface Violation {
   readonly check: CheckName;
@@ -32,6 +39,7 @@ export const CHECK_RULES: Readonly<Record<CheckName, string>> = {
   'failure-isolation': 'An operation whose owner stayed up and reachable from its client for the whole deadline must complete.',
   attenuation: "Offline attenuation must give exactly the capability, or the refusal, that the model's attenuate gives.",
   'invalid-input': 'The system must accept every well-formed input of the history.',
+  'unique-object': 'Every create must return an object id that no earlier create returned.',
 };
 
 const linearizabilityViolations = (failure: CampaignFailure): Violation[] => {
@@ -63,9 +71,6 @@ const linearizabilityViolations = (failure: CampaignFailure): Violation[] => {
 const createOf = (failure: CampaignFailure, object: ObjectId): number | null =>
   failure.run.ops.find((op) => op.kind === 'create' && op.object === object)?.id ?? null;
 
-const localCheck = (failure: CampaignFailure, op: number): CheckName =>
-  failure.run.ops.find((recorded) => recorded.id === op)?.outcome.kind === 'invalid' ? 'invalid-input' : 'attenuation';
-
 /**
  * Restates an offline attenuation violation with model values in place of the checker's JSON.
  * NOTE: campaigns check against the reference model, so this recomputes the reference model's
@@ -91,7 +96,7 @@ export const collectViolations = (failure: CampaignFailure): ReadonlyArray<Viola
     detail: violation.message,
   })),
   ...failure.verdict.local.map((violation) => ({
-    check: localCheck(failure, violation.op),
+    check: violation.check,
     op: violation.op,
     summary: localSummary(failure, violation.op, violation.message),
     detail: violation.message,

@@ -1,0 +1,177 @@
+/**
+ * `shardcap check --cluster`: the campaign against a local cluster of real `shardcap node`
+ * processes with real faults. Its histories come from the seed, its timing does not, so a failing
+ * run is kept whole in a file for `shardcap recheck` instead of being shrunk and replayed.
+ */
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { CampaignStats } from '../../properties/distributed/campaign.ts';
+import { runClusterCampaign, type ClusterCampaignResult, type ClusterRunResult } from '../../properties/distributed/cluster-campaign.ts';
+import { encodeRunFile } from '../../properties/distributed/run-file.ts';
+import { mutantNamed } from '../../properties/mutants.ts';
+import { LocalCluster } from './local-cluster.ts';
+import type { CheckOptions } from './check-options.ts';
+import { table, type CommandIo } from './check-command.ts';
+import { formatFailureTrace } from './failure-trace.ts';
+import { createProgress } from './progress.ts';
+import { listenForStopSignals } from './stop-signals.ts';
+
+/** Generator settings of the cluster histories, chosen so that faults land while the clients run.
+ * Without faults, a history's streams take some tens of milliseconds on loopback. Each kill adds
+ * the half second or more that a node process takes to start. */
+const CLUSTER_HISTORY = {
+  commandsPerClientMax: 80,
+  episodesMax: 8,
+  horizonMs: 100,
+  outageMsMax: 200,
+} as const;
+
+/** Exit status after SIGINT or SIGTERM, as shells report a command ended by SIGINT. */
+const INTERRUPTED_EXIT = 130;
+
+const summaryRows = (options: CheckOptions, result: ClusterCampaignResult): Array<readonly [string, string]> => {
+  const stats: CampaignStats = result.stats;
+  const seconds = result.durationMs / 1000;
+  return [
+    ['implementation', `${options.impl} on ${options.nodes} node processes`],
+    ['seed', `${options.seed} (generates the histories; their timing is real and differs between runs)`],
+    ['histories', String(stats.histories)],
+    ['operations', String(stats.operations)],
+    ['faults injected', `kill -9 ${stats.faults.crash}, SIGSTOP ${stats.faults.pause}, dropped connections ${stats.faults.disconnect}`],
+    ['checks run', String(stats.checks)],
+    ['verdicts', `pass ${stats.pass}, violation ${stats.violation}, unknown ${stats.unknown}`],
+    ['duration', `${seconds.toFixed(1)} s (${(stats.operations / Math.max(seconds, 0.001)).toFixed(0)} operations/s)`],
+  ];
+};
+
+/** The command line that produced a run, for the kept file. */
+const commandLine = (options: CheckOptions): string =>
+  [
+    'npx shardcap check --cluster',
+    `--impl ${options.impl}`,
+    `--nodes ${options.nodes}`,
+    `--clients ${options.clients}`,
+    `--faults ${[...options.faults].join(',') || 'none'}`,
+    `--runs ${options.runs}`,
+    `--budget ${options.budget}`,
+    `--seed=${options.seed}`,
+  ].join(' ');
+
+/** Writes a run that did not pass to `dir/run.json` (with --report) or a new file in the temporary directory. */
+const keepRun = async (options: CheckOptions, kept: ClusterRunResult, label: string): Promise<string> => {
+  const path =
+    options.report === undefined
+      ? join(tmpdir(), `shardcap-cluster-${options.seed}-${kept.index}-${label}.json`)
+      : resolve(options.report, label === 'violation' ? 'run.json' : `run-${kept.index}-${label}.json`);
+  const meta = { command: commandLine(options), seed: options.seed, index: kept.index, deterministic: false, recordedAt: new Date().toISOString() };
+  await writeFile(path, encodeRunFile(kept.run, meta), 'utf8');
+  return path;
+};
+
+export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Promise<number> => {
+  const mutant = options.impl.startsWith('mutant:') ? mutantNamed(options.impl.slice('mutant:'.length)) : undefined;
+  const say = (text: string): void => {
+    if (!options.json) {
+      io.stderr(text);
+    }
+  };
+  say(
+    `shardcap check: ${options.runs} histories against ${options.impl} on a local cluster of ${options.nodes} node processes, ` +
+      `seed ${options.seed}; timing is real, so a run is not reproducible and a failing history is kept in a file\n`,
+  );
+
+  const signals = listenForStopSignals();
+  let cluster: LocalCluster;
+  try {
+    cluster = await LocalCluster.start({ nodes: options.nodes, impl: options.impl });
+  } catch (error) {
+    signals.dispose();
+    io.stderr(`shardcap check: cannot start the cluster: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+
+  const progress = options.json ? undefined : createProgress(io.stderr, io.stderrIsTty);
+  let result: ClusterCampaignResult | 'interrupted';
+  try {
+    const campaign = runClusterCampaign({
+      cluster,
+      runs: options.runs,
+      seed: options.seed,
+      generator: { nodeCount: options.nodes, clientCountMax: options.clients, faults: options.faults, ...CLUSTER_HISTORY },
+      budget: options.budget,
+      ...(mutant === undefined ? {} : { mutant }),
+      ...(progress === undefined ? {} : { onProgress: progress.update }),
+    });
+    result = await Promise.race([campaign, signals.first.then(() => 'interrupted' as const)]);
+  } finally {
+    progress?.done();
+    await cluster.stop();
+    signals.dispose();
+  }
+  if (result === 'interrupted') {
+    io.stderr('shardcap check: interrupted; the cluster is stopped\n');
+    return INTERRUPTED_EXIT;
+  }
+
+  const failure = result.failure;
+  let keptPath: string | undefined;
+  let reportPath: string | undefined;
+  if (failure !== null) {
+    keptPath = await keepRun(options, failure, 'violation');
+    say(`\nviolation found in history ${failure.index}:\n${formatFailureTrace(failure.run, failure.verdict)}\n`);
+    say(`\nthe run is not reproducible; the whole recorded run is kept in ${keptPath}\nre-check it with: npx shardcap recheck ${keptPath}\n`);
+    if (options.report !== undefined) {
+      const { writeReport } = await import('./report/index.ts');
+      reportPath = await writeReport(options.report, {
+        failure: { seed: options.seed, path: String(failure.index), history: failure.run.history, run: failure.run, verdict: failure.verdict, shrinks: 0 },
+        system: `${options.impl} (local cluster)`,
+        replayCommand: `not reproducible (real timing); re-check with: npx shardcap recheck ${keptPath}`,
+      });
+      say(`report: ${reportPath}\n`);
+    }
+  }
+  const unknownPaths: string[] = [];
+  for (const kept of result.unknown) {
+    unknownPaths.push(await keepRun(options, kept, 'unknown'));
+  }
+  for (const exit of result.nodeExits) {
+    io.stderr(`shardcap check: ${exit}\n`);
+  }
+
+  let exitCode = 0;
+  if (failure !== null || result.nodeExits.length > 0) {
+    exitCode = 1;
+  } else if (result.stats.unknown > 0) {
+    exitCode = 2;
+  }
+  if (options.json) {
+    const summary = {
+      impl: options.impl,
+      cluster: { nodes: options.nodes, deterministic: false },
+      runs: result.stats.histories,
+      ops: result.stats.operations,
+      faults: { crash: result.stats.faults.crash, pause: result.stats.faults.pause, disconnect: result.stats.faults.disconnect },
+      checks: result.stats.checks,
+      violations: result.stats.violation,
+      unknown: result.stats.unknown,
+      nodeExits: result.nodeExits,
+      seed: options.seed,
+      durationMs: result.durationMs,
+      ...(keptPath === undefined ? {} : { kept: keptPath }),
+      ...(unknownPaths.length === 0 ? {} : { keptUnknown: unknownPaths }),
+      ...(reportPath === undefined ? {} : { report: reportPath }),
+    };
+    io.stdout(`${JSON.stringify(summary)}\n`);
+    return exitCode;
+  }
+  io.stdout(`\n${table(summaryRows(options, result))}\n`);
+  if (unknownPaths.length > 0) {
+    io.stdout(`\nthe checker ran out of budget on ${unknownPaths.length} histories (verdict unknown); they are kept in:\n${unknownPaths.join('\n')}\n`);
+    io.stdout('re-check each with a larger budget: npx shardcap recheck FILE --budget N\n');
+  }
+  if (exitCode === 0) {
+    io.stdout('\nall histories passed\n');
+  }
+  return exitCode;
+};

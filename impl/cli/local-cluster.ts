@@ -1,0 +1,226 @@
+/**
+ * A local cluster of `shardcap node` processes on 127.0.0.1 under the control of one parent:
+ * start, `kill -9` and restart on the same port and data directory, `SIGSTOP` and `SIGCONT`, and a
+ * clean stop. `shardcap check --cluster` injects its real faults through it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nodeId, type NodeId } from '../../model/index.ts';
+import { NODE_START_TIMEOUT_MS, NODE_STOP_TIMEOUT_MS } from '../limits.ts';
+import { LOOPBACK_HOST, type TcpAddress } from '../net/address-book.ts';
+import { choosePorts } from './free-ports.ts';
+import { describeExit, NodeProcess, type NodeExit } from './node-process.ts';
+
+/** Output lines kept per node for the message of an unexpected exit. */
+const OUTPUT_LINES_KEPT = 20;
+
+export interface LocalClusterOptions {
+  readonly nodes: number;
+  /** The nodes' `--impl`: `reference` or `mutant:NAME`. */
+  readonly impl: string;
+  /** Receives every output line of every node, prefixed with `[ID] `; dropped unless set. */
+  readonly forward?: (line: string) => void;
+}
+
+/** The state of one node as the parent controls it. */
+type NodeState = 'running' | 'paused' | 'killed';
+
+interface NodePlace {
+  readonly id: NodeId;
+  readonly address: TcpAddress;
+  readonly data: string;
+}
+
+interface Member extends NodePlace {
+  process: NodeProcess;
+  state: NodeState;
+  /** The node's last output lines, across restarts. */
+  readonly output: string[];
+}
+
+export class LocalCluster {
+  readonly ids: ReadonlyArray<NodeId>;
+  /** Directory holding one data directory per node; removed by `stop`. */
+  readonly root: string;
+  /** Unexpected exits: a node that ended although the parent neither killed nor stopped it. */
+  readonly crashes: string[] = [];
+
+  private readonly places: ReadonlyArray<NodePlace>;
+  private readonly members = new Map<NodeId, Member>();
+  private readonly impl: string;
+  private readonly forward: (line: string) => void;
+  private stopping = false;
+
+  private constructor(root: string, places: ReadonlyArray<NodePlace>, options: LocalClusterOptions) {
+    this.root = root;
+    this.places = places;
+    this.ids = places.map((place) => place.id);
+    this.impl = options.impl;
+    this.forward = options.forward ?? (() => undefined);
+    for (const place of places) {
+      const output: string[] = [];
+      this.members.set(place.id, { ...place, output, state: 'running', process: this.spawn(place, output) });
+    }
+  }
+
+  /**
+   * Starts `options.nodes` nodes on free loopback ports with fresh data directories and waits
+   * until each listens. Rejects, after stopping whatever started, when one exits first or the
+   * start takes longer than NODE_START_TIMEOUT_MS.
+   */
+  static async start(options: LocalClusterOptions): Promise<LocalCluster> {
+    const root = await mkdtemp(join(tmpdir(), 'shardcap-check-cluster-'));
+    const ports = await choosePorts(LOOPBACK_HOST, 0, options.nodes);
+    const places = ports.map((chosen, index): NodePlace => {
+      const id = nodeId(`n${index}`);
+      return { id, address: { host: LOOPBACK_HOST, port: chosen.port }, data: join(root, id) };
+    });
+    const cluster = new LocalCluster(root, places, options);
+    try {
+      await cluster.whenUp();
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  /** Listen addresses by node id, for a client. */
+  addresses(): ReadonlyMap<NodeId, TcpAddress> {
+    return new Map(this.places.map((place) => [place.id, place.address]));
+  }
+
+  pid(id: NodeId): number | undefined {
+    return this.member(id).process.pid;
+  }
+
+  /** False only between a `kill` and the next `restart`; a paused node counts as up. */
+  isUp(id: NodeId): boolean {
+    return this.member(id).state !== 'killed';
+  }
+
+  isPaused(id: NodeId): boolean {
+    return this.member(id).state === 'paused';
+  }
+
+  /** Sends SIGKILL: the node loses everything it has not synced. */
+  kill(id: NodeId): void {
+    const member = this.member(id);
+    member.state = 'killed';
+    member.process.kill('SIGKILL');
+  }
+
+  /** Starts a killed node again on its port and data directory; `whenUp` waits for it. */
+  restart(id: NodeId): void {
+    const member = this.member(id);
+    if (member.state === 'killed') {
+      member.state = 'running';
+      member.process = this.spawn(member, member.output);
+    }
+  }
+
+  /** Sends SIGSTOP to a running node. */
+  pause(id: NodeId): void {
+    const member = this.member(id);
+    if (member.state === 'running') {
+      member.state = 'paused';
+      member.process.kill('SIGSTOP');
+    }
+  }
+
+  /** Sends SIGCONT to a paused node. */
+  resume(id: NodeId): void {
+    const member = this.member(id);
+    if (member.state === 'paused') {
+      member.state = 'running';
+      member.process.kill('SIGCONT');
+    }
+  }
+
+  /**
+   * Resolves once every node that is not killed listens. Rejects when one of them exits first, or
+   * has not listened within NODE_START_TIMEOUT_MS, with the node's last output lines.
+   */
+  async whenUp(): Promise<void> {
+    const waiting = [...this.members.values()].filter((member) => member.state !== 'killed' && !member.process.isReady);
+    if (waiting.length === 0) {
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), NODE_START_TIMEOUT_MS);
+    });
+    try {
+      for (const member of waiting) {
+        const started = member.process;
+        const result = await Promise.race([started.ready.then(() => 'ready' as const), started.exited, timeout]);
+        if (result === 'timeout') {
+          throw new Error(`node ${member.id} did not listen within ${NODE_START_TIMEOUT_MS / 1000} s${lastLines(member.output)}`);
+        }
+        if (result !== 'ready' && started === member.process) {
+          throw new Error(`node ${member.id} exited before it listened (${describeExit(result)})${lastLines(member.output)}`);
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Stops every node: SIGCONT to paused ones, SIGTERM, and SIGKILL to those still running after
+   * NODE_STOP_TIMEOUT_MS. Then removes the data directories unless `keepData` is set.
+   */
+  async stop(keepData = false): Promise<void> {
+    this.stopping = true;
+    const running = [...this.members.values()].filter((member) => member.process.exit === undefined);
+    for (const member of running) {
+      member.process.kill('SIGCONT');
+      member.process.kill('SIGTERM');
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, NODE_STOP_TIMEOUT_MS);
+    });
+    const exited = Promise.all(running.map((member) => member.process.exited));
+    await Promise.race([exited, late]);
+    clearTimeout(timer);
+    for (const member of running) {
+      member.process.kill('SIGKILL');
+    }
+    await exited;
+    if (!keepData) {
+      await rm(this.root, { recursive: true, force: true });
+    }
+  }
+
+  private member(id: NodeId): Member {
+    const member = this.members.get(id);
+    if (member === undefined) {
+      throw new RangeError(`no node ${id} in this cluster: it has ${this.ids.join(', ')}`);
+    }
+    return member;
+  }
+
+  /** Starts the process of the node at `place`; its output lines go to `output` and `forward`. */
+  private spawn(place: NodePlace, output: string[]): NodeProcess {
+    const peers = new Map(this.places.filter((other) => other.id !== place.id).map((other) => [other.id, other.address]));
+    const started = new NodeProcess({ ...place, peers, impl: this.impl }, (line) => {
+      output.push(line);
+      if (output.length > OUTPUT_LINES_KEPT) {
+        output.shift();
+      }
+      this.forward(line);
+    });
+    void started.exited.then((exit: NodeExit) => {
+      // Only the current process of a node that the parent did not kill or stop is a crash.
+      const member = this.members.get(place.id);
+      if (!this.stopping && member !== undefined && member.process === started && member.state !== 'killed') {
+        this.crashes.push(`node ${place.id} (pid ${String(started.pid)}) exited on its own: ${describeExit(exit)}${lastLines(output)}`);
+      }
+    });
+    return started;
+  }
+}
+
+const lastLines = (output: ReadonlyArray<string>): string => (output.length === 0 ? '' : `; its last output:\n${output.join('\n')}`);

@@ -1,0 +1,88 @@
+/**
+ * A campaign against a real local cluster: histories generated from a seed, run one after
+ * another on the same node processes with real faults, each checked against the model. The
+ * histories are reproducible from the seed; their timing is not, so nothing is shrunk or
+ * replayed. A failing run is returned whole, for the caller to keep and re-check.
+ */
+import fc from 'fast-check';
+import type { LocalCluster } from '../../impl/cli/local-cluster.ts';
+import type { Logger } from '../../impl/ports.ts';
+import { ClusterSystem } from '../adapters/cluster.ts';
+import type { Mutant } from '../mutants.ts';
+import { emptyStats, tally, type CampaignStats } from './campaign.ts';
+import { checkRun, type RunVerdict } from './check.ts';
+import { clusterHistoryArbitrary, type ClusterHistoryOptions } from './cluster-arbitrary.ts';
+import { runDistributed, type RecordedRun } from './run.ts';
+
+export interface ClusterCampaignOptions {
+  /** A started cluster; the campaign leaves it running. */
+  readonly cluster: LocalCluster;
+  readonly runs: number;
+  /** Seed of the history generator. */
+  readonly seed: number;
+  readonly generator: ClusterHistoryOptions;
+  /** Search nodes per object for the linearizability checker. */
+  readonly budget: number;
+  readonly mutant?: Mutant;
+  readonly logger?: Logger;
+  /** Called after each history. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** One checked history that did not pass, with its position in the campaign. */
+export interface ClusterRunResult {
+  readonly index: number;
+  readonly run: RecordedRun;
+  readonly verdict: RunVerdict;
+}
+
+export interface ClusterCampaignResult {
+  readonly stats: CampaignStats;
+  /** The first history with a violation; the campaign stops there. */
+  readonly failure: ClusterRunResult | null;
+  /** Histories whose verdict was `unknown`. */
+  readonly unknown: ReadonlyArray<ClusterRunResult>;
+  /** Node processes that exited although the campaign neither killed nor stopped them. */
+  readonly nodeExits: ReadonlyArray<string>;
+  readonly durationMs: number;
+}
+
+export const runClusterCampaign = async (options: ClusterCampaignOptions): Promise<ClusterCampaignResult> => {
+  const started = performance.now();
+  const stats = emptyStats();
+  const unknown: ClusterRunResult[] = [];
+  const histories = fc.sample(clusterHistoryArbitrary(options.generator), { seed: options.seed, numRuns: options.runs });
+  let failure: ClusterRunResult | null = null;
+
+  for (const [index, history] of histories.entries()) {
+    const system = new ClusterSystem({
+      cluster: options.cluster,
+      clients: history.clientCount,
+      ...(options.mutant === undefined ? {} : { mutant: options.mutant }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+    let run: RecordedRun;
+    try {
+      run = await runDistributed(system, history);
+    } finally {
+      await system.close();
+    }
+    const verdict = checkRun(run, options.budget);
+
+    tally(stats, run, verdict);
+    options.onProgress?.(index + 1, histories.length);
+
+    if (verdict.verdict === 'unknown') {
+      unknown.push({ index, run, verdict });
+    }
+    if (verdict.verdict === 'violation') {
+      failure = { index, run, verdict };
+      break;
+    }
+    if (options.cluster.crashes.length > 0) {
+      break;
+    }
+  }
+
+  return { stats, failure, unknown, nodeExits: [...options.cluster.crashes], durationMs: performance.now() - started };
+};

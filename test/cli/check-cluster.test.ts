@@ -1,0 +1,104 @@
+/**
+ * `shardcap check --cluster` against real node processes on 127.0.0.1: the reference passes with
+ * kill -9, SIGSTOP and dropped connections, a mutant that responds before its log sync is caught,
+ * and its failing run is kept in a file that `shardcap recheck` reads. The runs use real timing,
+ * so the fault counts vary between runs; the assertions hold for any timing.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { decodeRunFile } from '../../properties/distributed/run-file.ts';
+import { runCommand } from './support.ts';
+
+/** Time for a whole cluster campaign, in milliseconds: starting 3 node processes and a restart per kill. */
+const CAMPAIGN_TIMEOUT_MS = 120_000;
+
+const summaryOf = (stdout: string): Record<string, unknown> => JSON.parse(stdout.trim()) as Record<string, unknown>;
+
+describe('check --cluster', () => {
+  it(
+    'the reference passes on 3 processes with kill -9, SIGSTOP and dropped connections',
+    async () => {
+      const result = await runCommand(['check', '--cluster', '--nodes', '3', '--runs', '12', '--seed=20261204', '--json']);
+
+      expect(result.stderr).toBe('');
+      const summary = summaryOf(result.stdout);
+      expect(result.code).toBe(0);
+      expect(summary['violations']).toBe(0);
+      expect(summary['nodeExits']).toEqual([]);
+      expect(summary['cluster']).toEqual({ nodes: 3, deterministic: false });
+      const faults = summary['faults'] as Record<string, number>;
+      // Twelve histories of up to eight fault episodes each; several kills land while clients run.
+      expect(faults['crash']).toBeGreaterThanOrEqual(3);
+      expect((faults['pause'] ?? 0) + (faults['disconnect'] ?? 0)).toBeGreaterThanOrEqual(2);
+      expect(summary['ops'] as number).toBeGreaterThan(200);
+    },
+    CAMPAIGN_TIMEOUT_MS,
+  );
+
+  it(
+    'catches an owner that responds before its log sync, and keeps the run for recheck',
+    async () => {
+      const result = await runCommand([
+        'check',
+        '--cluster',
+        '--impl',
+        'mutant:ack-before-sync',
+        '--faults',
+        'crash',
+        '--runs',
+        '100',
+        '--seed=11',
+        '--json',
+      ]);
+
+      const summary = summaryOf(result.stdout);
+      expect(result.code).toBe(1);
+      expect(summary['violations']).toBe(1);
+      const kept = summary['kept'];
+      expect(typeof kept).toBe('string');
+      try {
+        const decoded = decodeRunFile(await readFile(kept as string, 'utf8'));
+        if (decoded._tag === 'Left') {
+          throw new Error(decoded.left);
+        }
+        expect(decoded.right.meta.deterministic).toBe(false);
+        expect(decoded.right.run.system).toBe('mutant:ack-before-sync');
+
+        const recheck = await runCommand(['recheck', kept as string]);
+        expect(recheck.code).toBe(1);
+      } finally {
+        await rm(kept as string, { force: true });
+      }
+    },
+    CAMPAIGN_TIMEOUT_MS,
+  );
+
+  it.each([
+    [['--impl', 'model'], '--impl model has no processes'],
+    [['--faults', 'drop'], 'drop is a fault of the simulator (drop --cluster)'],
+    [['--replay=1:0'], "re-check its kept run with 'shardcap recheck FILE'"],
+    [['--nodes', '17'], 'invalid --nodes "17": expected an integer from 1 to 16'],
+  ])('rejects %j with exit status 2 and starts no process', async (extra, message) => {
+    const result = await runCommand(['check', '--cluster', ...extra]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('rejects the faults of a cluster on the simulator', async () => {
+    const result = await runCommand(['check', '--faults', 'pause']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('pause is a fault of a local cluster (add --cluster)');
+  });
+
+  it('node rejects an unknown --impl', async () => {
+    const result = await runCommand(['node', '--id', 'n0', '--listen', '127.0.0.1:0', '--data', '/nonexistent/never-created', '--impl', 'mutant:nope']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown --impl "mutant:nope"');
+    expect(existsSync('/nonexistent/never-created')).toBe(false);
+  });
+});
