@@ -96,11 +96,12 @@ export interface CapabilitySystem {
   setNetworkFaults(rates: NetworkFaultRates): void;
   /** Makes the next crash of `node` keep a torn prefix of its unsynced log bytes. */
   tearNextCrash(node: NodeId): void;
-  /** Freezes `node` with its state intact, as `SIGSTOP` does; requests to it wait. Required when
+  /** Freezes a running `node` with its state intact, as `SIGSTOP` does, so requests to it wait.
+   * Returns false, and does nothing, when the node is down or already paused. Required when
    * `supportedFaults` has `pause`. */
-  pause?(node: NodeId): void;
-  /** Lets a paused node run again; does nothing to a node that is not paused. */
-  resume?(node: NodeId): void;
+  pause?(node: NodeId): boolean;
+  /** Lets a paused node run again. Returns false, and does nothing, when the node is not paused. */
+  resume?(node: NodeId): boolean;
   /** Closes the connections between client `client` and `node`; the client reconnects on its
    * next request. Required when `supportedFaults` has `disconnect`. */
   disconnect?(client: number, node: NodeId): void;

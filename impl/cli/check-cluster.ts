@@ -126,7 +126,8 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       reportPath = await writeReport(options.report, {
         failure: { seed: options.seed, path: String(failure.index), history: failure.run.history, run: failure.run, verdict: failure.verdict, shrinks: 0 },
         system: `${options.impl} (local cluster)`,
-        replayCommand: `not reproducible (real timing); re-check with: npx shardcap recheck ${keptPath}`,
+        replayCommand: `npx shardcap recheck ${keptPath}`,
+        kept: keptPath,
       });
       say(`report: ${reportPath}\n`);
     }

@@ -120,22 +120,26 @@ export class LocalCluster {
     }
   }
 
-  /** Sends SIGSTOP to a running node. */
-  pause(id: NodeId): void {
+  /** Sends SIGSTOP to a running node. Returns false, sending nothing, when it is killed or paused. */
+  pause(id: NodeId): boolean {
     const member = this.member(id);
-    if (member.state === 'running') {
-      member.state = 'paused';
-      member.process.kill('SIGSTOP');
+    if (member.state !== 'running') {
+      return false;
     }
+    member.state = 'paused';
+    member.process.kill('SIGSTOP');
+    return true;
   }
 
-  /** Sends SIGCONT to a paused node. */
-  resume(id: NodeId): void {
+  /** Sends SIGCONT to a paused node. Returns false, sending nothing, when it is not paused. */
+  resume(id: NodeId): boolean {
     const member = this.member(id);
-    if (member.state === 'paused') {
-      member.state = 'running';
-      member.process.kill('SIGCONT');
+    if (member.state !== 'paused') {
+      return false;
     }
+    member.state = 'running';
+    member.process.kill('SIGCONT');
+    return true;
   }
 
   /**

@@ -182,12 +182,12 @@ export class ClusterSystem implements CapabilitySystem {
     return this.cluster.isUp(node);
   }
 
-  pause(node: NodeId): void {
-    this.cluster.pause(node);
+  pause(node: NodeId): boolean {
+    return this.cluster.pause(node);
   }
 
-  resume(node: NodeId): void {
-    this.cluster.resume(node);
+  resume(node: NodeId): boolean {
+    return this.cluster.resume(node);
   }
 
   disconnect(client: number, node: NodeId): void {

@@ -308,14 +308,9 @@ const applyFault = (system: CapabilitySystem, timed: TimedFault): boolean => {
       system.heal();
       return true;
     case 'pause':
-      if (!system.isUp(node(fault.node))) {
-        return false;
-      }
-      faultControl(system, 'pause')(node(fault.node));
-      return true;
+      return faultControl(system, 'pause')(node(fault.node));
     case 'resume':
-      faultControl(system, 'resume')(node(fault.node));
-      return true;
+      return faultControl(system, 'resume')(node(fault.node));
     case 'disconnect':
       faultControl(system, 'disconnect')(fault.client % system.clientCount, node(fault.node));
       return true;

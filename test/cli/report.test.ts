@@ -151,6 +151,18 @@ describe('report of a skip-version-check failure', () => {
     expect(html).toContain('&amp;&amp; echo &lt;done&gt;');
   });
 
+  it('says a kept run is neither replayable nor shrunk', () => {
+    const kept = renderReport({ failure, system: 'mutant:skip-version-check (local cluster)', replayCommand: 'npx shardcap recheck run.json', kept: 'run.json' });
+
+    expect(html).toContain('shrank it');
+    expect(kept).not.toContain('shrank it');
+    expect(kept).toContain('it can be neither replayed nor shrunk');
+    expect(kept).toContain('<h2>Check again</h2>');
+    expect(kept).toContain('<dd>run.json</dd>');
+    expect(kept).toContain('Sequence diagram of the recorded history');
+    expect(kept).not.toContain('<dt>shrink steps</dt>');
+  });
+
   it('table has one line per event', () => {
     const run = failure.run;
     const opLines = run.ops.reduce((sum, op) => sum + (op.endMs === null || op.endMs === op.startMs ? 1 : 2), 0);

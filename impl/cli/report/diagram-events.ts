@@ -101,6 +101,16 @@ const faultMark = (event: Extract<TraceEvent, { kind: 'fault' }>, layout: Layout
   if (event.fault.applied && kind === 'restart') {
     return element('circle', { cx: x, cy: y, r: 6, class: 'restart-mark' });
   }
+  if (event.fault.applied && kind === 'pause') {
+    return pauseMark(x, y);
+  }
+  if (event.fault.applied && kind === 'resume') {
+    return resumeMark(x, y);
+  }
+  if (event.fault.applied && kind === 'disconnect') {
+    const clientX = event.client === null ? x : layout.columnOf(event.client).x;
+    return line(clientX, y, x, y, { class: 'disconnect-line' });
+  }
   return element('circle', { cx: x, cy: y, r: 4, class: 'skipped-mark' });
 };
 
@@ -109,3 +119,14 @@ export const renderFinalPhase = (layout: Layout, y: number): Drawing => ({
   shape: line(AXIS_PX, y, layout.width, y, { class: 'final-line' }),
   text: label(AXIS_PX + 4, y + BANNER_DROP_PX, FINAL_PHASE_TEXT, { class: 'halo final-label' }),
 });
+
+/** Two upright bars on a lifeline: the node was stopped with SIGSTOP. */
+export const pauseMark = (x: number, y: number): string =>
+  element('g', { class: 'pause-mark' }, [
+    element('rect', { x: x - 6, y: y - 6, width: 4, height: 12 }),
+    element('rect', { x: x + 2, y: y - 6, width: 4, height: 12 }),
+  ]);
+
+/** A right-pointing triangle on a lifeline: the node runs again after SIGCONT. */
+export const resumeMark = (x: number, y: number): string =>
+  element('path', { d: `M${x - 5},${y - 6} L${x + 6},${y} L${x - 5},${y + 6} Z`, class: 'resume-mark' });

@@ -10,6 +10,9 @@ export interface HeaderInput {
   readonly replayCommand: string;
   readonly generatedAt: string | undefined;
   readonly violations: ReadonlyArray<Violation>;
+  /** Path of the recorded run file of a run with real timing, which cannot be replayed or shrunk.
+   * Unset for the simulator's deterministic runs. */
+  readonly kept?: string | undefined;
 }
 
 const opReference = (failure: CampaignFailure, id: number | null): string => {
@@ -60,11 +63,18 @@ const renderFacts = (input: HeaderInput): string => {
     '<dl class="facts">',
     fact('system', input.system),
     fact('verdict', failure.verdict.verdict),
-    fact('seed', String(failure.seed)),
-    fact('path', failure.path),
-    fact('shrink steps', String(failure.shrinks)),
+    ...(input.kept === undefined
+      ? [
+          fact('seed', String(failure.seed)),
+          fact('path', failure.path),
+          fact('shrink steps', String(failure.shrinks)),
+        ]
+      : [fact('seed', `${failure.seed} (generates the histories, not their timing)`), fact('history', `number ${failure.path} of the campaign`)]),
     fact('cluster', `${history.nodeCount} nodes (${run.nodes.join(', ')}), ${history.clientCount} clients`),
-    fact('network', `drop rate ${rates.dropRate}, duplicate rate ${rates.duplicateRate}, delay up to ${rates.delayMsMax} ms, simulator seed ${history.seed}`),
+    input.kept === undefined
+      ? fact('network', `drop rate ${rates.dropRate}, duplicate rate ${rates.duplicateRate}, delay up to ${rates.delayMsMax} ms, simulator seed ${history.seed}`)
+      : fact('network', 'loopback TCP between real processes'),
+    ...(input.kept === undefined ? [] : [fact('recorded run file', input.kept)]),
     fact('recorded', `${run.ops.length} operations, ${run.messages.length} messages, ${run.faults.length} scheduled faults, ${formatMs(run.endMs - run.startMs)}`),
     ...(input.generatedAt === undefined ? [] : [fact('generated', input.generatedAt)]),
     '</dl>',
@@ -75,12 +85,14 @@ export const renderHeader = (input: HeaderInput): string =>
   [
     '<header>',
     `<h1>shardcap check: <span class="verdict">${escapeHtml(input.failure.verdict.verdict)}</span> in ${escapeHtml(input.system)}</h1>`,
-    `<p>fast-check found a history that breaks a check and shrank it ${input.failure.shrinks} times; the run below is the smallest history that still fails.</p>`,
+    input.kept === undefined
+      ? `<p>fast-check found a history that breaks a check and shrank it ${input.failure.shrinks} times; the run below is the smallest history that still fails.</p>`
+      : '<p>A history run against real node processes broke a check. Its timing was real, so it can be neither replayed nor shrunk. The page shows the whole recorded run, and the recorded run file keeps it for checking again.</p>',
     '<h2>Violated checks</h2>',
     renderViolations(input.failure, input.violations),
     renderUnknown(input.failure),
     renderFacts(input),
-    '<h2>Replay</h2>',
+    input.kept === undefined ? '<h2>Replay</h2>' : '<h2>Check again</h2>',
     `<pre class="replay">${escapeHtml(input.replayCommand)}</pre>`,
     '</header>',
   ].join('\n');

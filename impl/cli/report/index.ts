@@ -18,6 +18,8 @@ export interface ReportInput {
   readonly replayCommand: string;
   /** When the report was made, as the caller wants it printed; omitted from the page when absent. */
   readonly generatedAt?: string;
+  /** Path of the recorded run file, for a run with real timing that cannot be replayed. */
+  readonly kept?: string;
 }
 
 /** Renders the report page of a failure as HTML text. */
@@ -33,6 +35,7 @@ export const renderReport = (input: ReportInput): string => {
     system: input.system,
     replayCommand: input.replayCommand,
     generatedAt: input.generatedAt,
+    kept: input.kept,
     violations,
     trace,
     layout: layoutDiagram(trace, byOp),

@@ -1,5 +1,6 @@
 /** The legend of the diagram: one small drawing per mark, with what it means. */
 import { escapeHtml } from './escape.ts';
+import { pauseMark, resumeMark } from './diagram-events.ts';
 import { element, line } from './svg.ts';
 
 const ICON_PX = { width: 44, height: 22 } as const;
@@ -32,6 +33,9 @@ const ENTRIES: ReadonlyArray<readonly [string, string]> = [
   ],
   [icon([line(22, 0, 22, 22, { class: 'down-line' })]), 'node down, from its crash to its restart'],
   [icon([line(22, 0, 22, 22, { class: 'lifeline' }), element('circle', { cx: 22, cy: 11, r: 6, class: 'restart-mark' })]), 'restart of a node'],
+  [icon([line(22, 0, 22, 22, { class: 'lifeline' }), pauseMark(22, 11)]), 'pause of a node process (SIGSTOP)'],
+  [icon([line(22, 0, 22, 22, { class: 'lifeline' }), resumeMark(22, 11)]), 'resume of a paused node process (SIGCONT)'],
+  [icon([line(2, 11, 42, 11, { class: 'disconnect-line' })]), "a client's TCP connections to a node closed"],
   [icon([line(2, 11, 42, 11, { class: 'partition-line' })]), 'partition between a client and a node'],
   [icon([line(2, 11, 42, 11, { class: 'heal-line' })]), 'heal of every partition'],
   [icon([element('circle', { cx: 22, cy: 11, r: 4, class: 'skipped-mark' })]), 'scheduled fault that was not applied'],

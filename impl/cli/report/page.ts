@@ -30,7 +30,7 @@ export const renderPage = (input: PageInput): string =>
     '<body>',
     renderHeader(input),
     '<section>',
-    '<h2>Sequence diagram of the shrunk history</h2>',
+    `<h2>Sequence diagram of the ${input.kept === undefined ? 'shrunk' : 'recorded'} history</h2>`,
     '<p class="prose">Time flows down. Each client and node has a lifeline; client operations are bars from start to response, labelled with the operation and its outcome. Hover a mark for its full text.</p>',
     renderLegend(),
     `<div class="diagram-wrap">${renderHeads(input.layout)}${renderDiagramBody(input.trace, input.layout, input.violatingRequests)}</div>`,

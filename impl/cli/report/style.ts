@@ -59,6 +59,9 @@ svg text { font: ${FONT_PX}px "DejaVu Sans Mono", Menlo, Consolas, monospace; fi
 .restart-mark { fill: #fff; stroke: #2e7d32; stroke-width: 2.5; }
 .skipped-mark { fill: #fff; stroke: #9aa4ae; stroke-width: 1.5; stroke-dasharray: 2 2; }
 .partition-line { stroke: #e07000; stroke-width: 2; stroke-dasharray: 6 3; }
+.pause-mark rect { fill: #7b1fa2; }
+.resume-mark { fill: #fff; stroke: #7b1fa2; stroke-width: 2; }
+.disconnect-line { stroke: #7b1fa2; stroke-width: 2; stroke-dasharray: 2 4; }
 .partition-line.skipped { stroke: #9aa4ae; }
 .heal-line { stroke: #2e7d32; stroke-width: 1.5; stroke-dasharray: 6 3; }
 .final-line { stroke: #3b6fb6; stroke-width: 1.5; stroke-dasharray: 10 4; }
