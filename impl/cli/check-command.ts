@@ -1,14 +1,12 @@
 /** `shardcap check`: a fuzzing campaign against one implementation, with a summary and exit status. */
-import { SIMULATOR_FAULT_KINDS, type CapabilitySystem, type FaultKind } from '../../properties/adapter.ts';
-import { ModelSystem } from '../../properties/adapters/model.ts';
-import { referenceSystemFor } from '../../properties/adapters/reference.ts';
+import { SIMULATOR_FAULT_KINDS } from '../../properties/adapter.ts';
 import { existsSync, constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ReplayPathError, runCampaign, type CampaignResult, type CampaignStats } from '../../properties/distributed/campaign.ts';
-import type { DistributedHistory } from '../../properties/distributed/history.ts';
-import { mutantNamed } from '../../properties/mutants.ts';
+import { ReplayPathError, type CampaignResult, type CampaignStats } from '../../properties/distributed/campaign.ts';
+import { partitionsOf } from '../../properties/distributed/partition.ts';
 import { checkHelp, parseCheckOptions, UsageError, type CheckOptions } from './check-options.ts';
+import { implFaults, runPartition, supportedFaults, type PartitionTask } from './check-systems.ts';
 import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
 
@@ -19,22 +17,6 @@ export interface CommandIo {
   readonly stderrIsTty: boolean;
   readonly randomSeed: () => number;
 }
-
-const systemFactory = (options: CheckOptions): ((history: DistributedHistory) => CapabilitySystem) => {
-  if (options.impl === 'model') {
-    return (history) => new ModelSystem({ nodes: history.nodeCount, clients: history.clientCount });
-  }
-  const mutant = options.impl.startsWith('mutant:') ? mutantNamed(options.impl.slice('mutant:'.length)) : undefined;
-  return (history) => referenceSystemFor(history, mutant);
-};
-
-/** Fault kinds the implementation supports: the model adapter has no network or disk, so only crashes. */
-const implFaults = (options: CheckOptions): ReadonlySet<FaultKind> =>
-  options.impl === 'model' ? new Set<FaultKind>(['crash']) : new Set(SIMULATOR_FAULT_KINDS);
-
-/** The requested fault kinds that the implementation supports. */
-const supportedFaults = (options: CheckOptions): ReadonlySet<FaultKind> =>
-  new Set([...options.faults].filter((kind) => implFaults(options).has(kind)));
 
 export const replayCommandFor = (options: CheckOptions, seed: number, path: string): string =>
   [
@@ -89,7 +71,9 @@ const summaryRows = (options: CheckOptions, result: CampaignResult): Array<reado
   const faults = `${applied}; histories with ${switchedOn}`;
   return [
     ['implementation', options.impl],
-    ['seed', String(options.seed)],
+    ['seed', options.shard.count * options.workers > 1 ? `${options.seed} (each part draws from a seed derived from it)` : String(options.seed)],
+    ...(options.shard.count > 1 ? [['part', `${options.shard.index} of ${options.shard.count}`] as const] : []),
+    ...(options.workers > 1 ? [['worker threads', String(options.workers)] as const] : []),
     ['histories', String(stats.histories)],
     ['operations', String(stats.operations)],
     ['faults injected', faults],
@@ -136,21 +120,35 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
   }
 
   const progress = options.json ? undefined : createProgress(io.stderr, io.stderrIsTty);
+  const partitions = partitionsOf(options.seed, options.runs, options.shard.index, options.shard.count, options.workers);
+  const runs = partitions.reduce((sum, partition) => sum + partition.runs, 0);
   if (!options.json) {
-    const what = options.path === undefined ? plural(options.runs, 'history', 'histories') : 'one history (replay)';
-    io.stderr(`shardcap check: ${what} against ${options.impl}, seed ${options.seed}\n`);
+    const what = options.path === undefined ? plural(runs, 'history', 'histories') : 'one history (replay)';
+    const split = options.shard.count > 1 ? `, part ${options.shard.index} of ${options.shard.count}` : '';
+    const threads = options.workers > 1 ? ` on ${options.workers} worker threads` : '';
+    io.stderr(`shardcap check: ${what} against ${options.impl}, seed ${options.seed}${split}${threads}\n`);
   }
+  const tasks = partitions.map(
+    (partition): PartitionTask => ({
+      impl: options.impl,
+      faults: [...faults],
+      nodes: options.nodes,
+      clients: options.clients,
+      budget: options.budget,
+      seed: partition.seed,
+      runs: partition.runs,
+      ...(options.path === undefined ? {} : { path: options.path }),
+    }),
+  );
   let result: CampaignResult;
   try {
-    result = await runCampaign({
-    system: systemFactory(options),
-    runs: options.runs,
-    seed: options.seed,
-    ...(options.path === undefined ? {} : { path: options.path }),
-      generator: { nodeCountMax: options.nodes, clientCountMax: options.clients, faults },
-      budget: options.budget,
-      ...(progress === undefined ? {} : { onProgress: progress.update }),
-    });
+    const [only] = tasks;
+    if (options.workers === 1 && tasks.length === 1 && only !== undefined) {
+      result = await runPartition(only, progress?.update);
+    } else {
+      const { runOnWorkers } = await import('./parallel-campaign.ts');
+      result = await runOnWorkers(tasks, progress?.update);
+    }
   } catch (error) {
     if (error instanceof ReplayPathError) {
       progress?.done();
@@ -204,6 +202,8 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
       violations: result.stats.violation,
       unknown: result.stats.unknown,
       seed: options.seed,
+      workers: options.workers,
+      shard: `${options.shard.index}/${options.shard.count}`,
       durationMs: result.durationMs,
       ...(failure === null
         ? {}

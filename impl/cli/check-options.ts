@@ -19,6 +19,10 @@ export interface CheckOptions {
   readonly budget: number;
   /** Run against a local cluster of real node processes instead of the simulator. */
   readonly cluster: boolean;
+  /** Worker threads that share this process's histories. */
+  readonly workers: number;
+  /** The part of the campaign this process runs: shard `index` of `count`, from 1. */
+  readonly shard: { readonly index: number; readonly count: number };
 }
 
 export const CHECK_DEFAULTS = {
@@ -71,6 +75,10 @@ export const checkHelp = (): string =>
     '  --replay=TOKEN   rerun exactly one failing history; TOKEN is the <seed>:<path> a failure prints.',
     '                   Give the same --impl, --nodes, --clients and --faults as the failing run.',
     '                   Not with --cluster',
+    '  --workers N      run the histories on N worker threads (default 1, 1 to 64); use up to one per core',
+    '  --shard K/N      run only part K of N of the campaign (K from 1 to N), for one CI job of N. Give every',
+    '                   job the same --seed, --runs and --workers. --runs counts the whole campaign.',
+    '                   Each part draws its histories from its own seed, which a failure prints',
     '  --json           print one JSON summary object on stdout instead of the table',
     '  -h, --help       print this help and exit',
     '',
@@ -113,6 +121,19 @@ const parseFaults = (text: string | undefined, cluster: boolean): ReadonlySet<Fa
   return new Set(kinds as FaultKind[]);
 };
 
+const parseShard = (text: string | undefined): CheckOptions['shard'] => {
+  if (text === undefined) {
+    return { index: 1, count: 1 };
+  }
+  const match = /^([0-9]{1,4})\/([0-9]{1,4})$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`invalid --shard ${JSON.stringify(text)}: expected K/N with 1 <= K <= N <= 9999, such as --shard 2/4`);
+  }
+  return { index, count };
+};
+
 const parseImpl = (text: string | undefined): string => {
   const impl = text ?? 'reference';
   if (impl === 'reference' || impl === 'model') {
@@ -147,6 +168,8 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
         budget: { type: 'string' },
         json: { type: 'boolean' },
         cluster: { type: 'boolean' },
+        workers: { type: 'string' },
+        shard: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -182,6 +205,15 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
   if (cluster && impl === 'model') {
     throw new UsageError('--impl model has no processes to run as a cluster: use --impl reference or mutant:NAME with --cluster');
   }
+  const workers = integerOption('workers', values.workers, 1, 1, 64);
+  const shard = parseShard(values.shard);
+  const split = workers > 1 || shard.count > 1;
+  if (split && values.replay !== undefined) {
+    throw new UsageError('--replay reruns one history, which needs no --workers or --shard: drop them (the replay token holds the seed of the failing part)');
+  }
+  if (split && cluster) {
+    throw new UsageError('--cluster runs its histories one after another on one cluster: drop --workers and --shard');
+  }
   if (cluster && values.replay !== undefined) {
     throw new UsageError("--replay needs the deterministic simulator, and a --cluster run cannot be replayed: re-check its kept run with 'shardcap recheck FILE'");
   }
@@ -197,6 +229,8 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
     clients: integerOption('clients', values.clients, cluster ? CLUSTER_CHECK_DEFAULTS.clients : CHECK_DEFAULTS.clients, 1, 64),
     faults: parseFaults(values.faults, cluster),
     cluster,
+    workers,
+    shard,
     report: values.report,
     path,
     json: values.json === true,

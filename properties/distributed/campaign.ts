@@ -20,8 +20,8 @@ export interface CampaignOptions {
   readonly generator: DistributedOptions;
   /** Search nodes per object for the linearizability checker. */
   readonly budget: number;
-  /** Called after each history of the campaign proper (not during shrinking). */
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Called after each history of the campaign proper (not during shrinking), with the counts so far. */
+  readonly onProgress?: (done: number, total: number, stats: Readonly<CampaignStats>) => void;
 }
 
 export interface CampaignStats {
@@ -138,7 +138,7 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
       if (verdict.verdict === 'unknown') {
         unknownSeeds.push(history.seed);
       }
-      options.onProgress?.(stats.histories, replay ? 1 : options.runs);
+      options.onProgress?.(stats.histories, replay ? 1 : options.runs, stats);
     }
     if (verdict.verdict === 'violation') {
       shrinking = true;

@@ -10,7 +10,7 @@ describe('shardcap check', () => {
   it('prints help with every option', async () => {
     const result = await run('check', '--help');
     expect(result.code).toBe(0);
-    for (const option of ['--impl', '--runs', '--seed', '--nodes', '--clients', '--faults', '--budget', '--report', '--replay', '--json']) {
+    for (const option of ['--impl', '--runs', '--seed', '--nodes', '--clients', '--faults', '--budget', '--report', '--replay', '--json', '--cluster', '--workers', '--shard']) {
       expect(result.stdout).toContain(option);
     }
   });
@@ -25,6 +25,11 @@ describe('shardcap check', () => {
     [['--replay=1:99999999999999999999'], 'invalid --replay'],
     [['--seed', '1', '--replay', '2:0'], 'disagrees with the seed 2'],
     [['--frobnicate'], "Unknown option '--frobnicate'"],
+    [['--workers', '0'], 'invalid --workers "0"'],
+    [['--shard', '3/2'], 'invalid --shard "3/2"'],
+    [['--shard', '0/2'], 'invalid --shard "0/2"'],
+    [['--shard', 'half'], 'invalid --shard "half"'],
+    [['--workers', '2', '--replay=1:0'], 'drop them'],
     [['extra'], 'extra'],
   ];
   for (const [argv, message] of usageErrors) {
@@ -51,6 +56,27 @@ describe('shardcap check', () => {
     expect(summary['ops']).toBeGreaterThan(0);
     expect(summary['durationMs']).toBeGreaterThanOrEqual(0);
     expect(Object.keys(summary['faults'] as object).sort()).toEqual(['crash', 'delay', 'disk', 'drop', 'duplicate', 'partition']);
+  });
+
+  it('shares the runs between worker threads', async () => {
+    const result = await run('check', '--runs', '24', '--seed', '3', '--workers', '2', '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ runs: 24, violations: 0, workers: 2, shard: '1/1' });
+  });
+
+  it('shards add up to the campaign', async () => {
+    const parts = await Promise.all(['1/3', '2/3', '3/3'].map((shard) => run('check', '--runs', '10', '--seed', '4', '--shard', shard, '--json')));
+    const runs = parts.map((part) => (JSON.parse(part.stdout) as { runs: number }).runs);
+    expect(runs).toEqual([4, 3, 3]);
+  });
+
+  it('replays a failure found on a worker thread', async () => {
+    const found = await run('check', '--runs', '300', '--seed', '12', '--workers', '2', '--impl', 'mutant:skip-version-check', '--json');
+    expect(found.code).toBe(1);
+    const summary = JSON.parse(found.stdout) as { replayToken: string; replay: string };
+    expect(summary.replay).not.toContain('--workers');
+    const replayed = await run('check', '--impl', 'mutant:skip-version-check', `--replay=${summary.replayToken}`);
+    expect(replayed.code).toBe(1);
   });
 
   it('uses the drawn seed when none is given', async () => {

@@ -1,0 +1,29 @@
+/**
+ * A worker thread that runs one partition of a simulator campaign. It receives a `PartitionTask`
+ * as its worker data and posts `WorkerMessage`s: progress after each history, then the result or
+ * the error that ended the partition.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CampaignResult, CampaignStats } from '../../properties/distributed/campaign.ts';
+import { runPartition, type PartitionTask } from './check-systems.ts';
+
+export type WorkerMessage =
+  | { readonly type: 'progress'; readonly done: number; readonly stats: CampaignStats }
+  | { readonly type: 'result'; readonly result: CampaignResult }
+  | { readonly type: 'error'; readonly message: string; readonly replayPath: boolean };
+
+const post = (message: WorkerMessage): void => {
+  parentPort?.postMessage(message);
+};
+
+const task = workerData as PartitionTask;
+try {
+  const result = await runPartition(task, (done, _total, stats) => post({ type: 'progress', done, stats: structuredClone(stats) }));
+  post({ type: 'result', result });
+} catch (error) {
+  post({
+    type: 'error',
+    message: error instanceof Error ? error.message : String(error),
+    replayPath: error instanceof Error && error.name === 'ReplayPathError',
+  });
+}
