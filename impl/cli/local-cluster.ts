@@ -35,6 +35,10 @@ interface NodePlace {
 interface Member extends NodePlace {
   process: NodeProcess;
   state: NodeState;
+  /** Set from a restart until the new process is spawned, once the old one has exited. */
+  respawn: Promise<void> | undefined;
+  /** Counts kills and restarts, so that a respawn overtaken by a later kill does nothing. */
+  generation: number;
   /** The node's last output lines, across restarts. */
   readonly output: string[];
 }
@@ -60,7 +64,7 @@ export class LocalCluster {
     this.forward = options.forward ?? (() => undefined);
     for (const place of places) {
       const output: string[] = [];
-      this.members.set(place.id, { ...place, output, state: 'running', process: this.spawn(place, output) });
+      this.members.set(place.id, { ...place, output, state: 'running', process: this.spawn(place, output), respawn: undefined, generation: 0 });
     }
   }
 
@@ -108,22 +112,34 @@ export class LocalCluster {
   kill(id: NodeId): void {
     const member = this.member(id);
     member.state = 'killed';
+    member.generation += 1;
     member.process.kill('SIGKILL');
   }
 
-  /** Starts a killed node again on its port and data directory; `whenUp` waits for it. */
+  /**
+   * Starts a killed node again on its port and data directory, as soon as the killed process has
+   * exited and released its port and data directory lock. `whenUp` waits for it.
+   */
   restart(id: NodeId): void {
     const member = this.member(id);
-    if (member.state === 'killed') {
-      member.state = 'running';
-      member.process = this.spawn(member, member.output);
+    if (member.state !== 'killed') {
+      return;
     }
+    member.state = 'running';
+    member.generation += 1;
+    const generation = member.generation;
+    member.respawn = member.process.exited.then(() => {
+      if (member.generation === generation && !this.stopping) {
+        member.process = this.spawn(member, member.output);
+        member.respawn = undefined;
+      }
+    });
   }
 
-  /** Sends SIGSTOP to a running node. Returns false, sending nothing, when it is killed or paused. */
+  /** Sends SIGSTOP to a running node. Returns false, sending nothing, when it is killed, restarting or paused. */
   pause(id: NodeId): boolean {
     const member = this.member(id);
-    if (member.state !== 'running') {
+    if (member.state !== 'running' || member.respawn !== undefined) {
       return false;
     }
     member.state = 'paused';
@@ -147,6 +163,7 @@ export class LocalCluster {
    * has not listened within NODE_START_TIMEOUT_MS, with the node's last output lines.
    */
   async whenUp(): Promise<void> {
+    await Promise.all([...this.members.values()].map((member) => member.respawn));
     const waiting = [...this.members.values()].filter((member) => member.state !== 'killed' && !member.process.isReady);
     if (waiting.length === 0) {
       return;

@@ -26,6 +26,7 @@ export const runNodeCommand = async (argv: ReadonlyArray<string>, io: CommandIo)
   // it has started instead of killing it halfway.
   const signals = listenForStopSignals();
   signals.onRepeat((signal) => logger.warn({ node: options.id, signal }, 'already stopping: the node exits once its record log is synced'));
+  const parentGone = parentExit();
 
   const started = await startNode(options, logger);
   if (E.isLeft(started)) {
@@ -39,8 +40,8 @@ export const runNodeCommand = async (argv: ReadonlyArray<string>, io: CommandIo)
     `${formatReadyLine({ id: options.id, address: node.address, pid: process.pid, objects: node.owner.shard.objects.size, data: options.data })}\n`,
   );
 
-  const signal = await signals.first;
-  logger.info({ node: options.id, signal }, 'stopping');
+  const signal = await Promise.race([signals.first, parentGone]);
+  logger.info({ node: options.id, signal }, signal === 'parent exited' ? 'stopping: the parent process that started the node exited' : 'stopping');
   try {
     await node.stop();
   } catch (error) {
@@ -53,4 +54,21 @@ export const runNodeCommand = async (argv: ReadonlyArray<string>, io: CommandIo)
   }
   logger.info({ node: options.id, signal, stats: node.owner.stats }, 'node stopped');
   return 0;
+};
+
+/**
+ * Resolves when the process that started this node exits, for a node started with an IPC
+ * channel, as `shardcap cluster` and `shardcap check --cluster` start theirs. Without a channel it
+ * never resolves. So nodes do not outlive a parent killed with SIGKILL.
+ */
+const parentExit = (): Promise<'parent exited'> => {
+  const channel = process.channel;
+  if (channel === undefined) {
+    return new Promise(() => undefined);
+  }
+  // The channel alone must not keep the node running once it has stopped.
+  channel.unref();
+  return new Promise((resolve) => {
+    process.once('disconnect', () => resolve('parent exited'));
+  });
 };

@@ -35,7 +35,7 @@ export const nodeHelp = (): string =>
     '                   Port 0 picks a free port. Connections are neither authenticated nor encrypted, so',
     '                   listen on 0.0.0.0 or a public address only inside a trusted network',
     '  --data DIR       data directory, created with mode 0700 when missing; contains node.key and records.log.',
-    '                   Run one node per data directory',
+    '                   A second node on the same directory exits: the LOCK file names the running one',
     '  --peers LIST     listen addresses of the other nodes as ID=HOST:PORT, separated by commas; an entry',
     "                   for this node's own id is ignored, so every node can be given the same list",
     '  --config FILE    JSON file with any of the fields id, listen, data and peers (an object from node id',

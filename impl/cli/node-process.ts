@@ -60,7 +60,10 @@ export class NodeProcess {
     if (spec.impl !== undefined) {
       args.push('--impl', spec.impl);
     }
-    this.child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The IPC channel lets the node notice when this process is gone, even after a SIGKILL, and stop.
+    this.child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    // The channel must not keep this process running; the node stops when it closes.
+    this.child.channel?.unref();
 
     const prefix = `[${spec.id}] `;
     let onReady: (line: ReadyLine) => void = () => undefined;

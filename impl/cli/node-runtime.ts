@@ -3,6 +3,7 @@
  * log in a file and a TCP listener.
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { lockDataDirectory } from '../disk/data-lock.ts';
 import { fileError } from '../disk/file-error.ts';
 import { FileStorage } from '../disk/file-storage.ts';
 import { loadOrCreateNodeKey } from '../disk/node-key.ts';
@@ -41,8 +42,14 @@ export const startNode = async (options: NodeOptions, logger: Logger): Promise<E
     return E.left(fileError(error, options.data, 'create the data directory').message);
   }
 
+  const lock = await lockDataDirectory(options.data, logger);
+  if (E.isLeft(lock)) {
+    return lock;
+  }
+
   const key = await loadOrCreateNodeKey(options.data, logger);
   if (E.isLeft(key)) {
+    await lock.right.release();
     return E.left(key.left.message);
   }
 
@@ -50,13 +57,18 @@ export const startNode = async (options: NodeOptions, logger: Logger): Promise<E
   try {
     storage = await FileStorage.open(options.data);
   } catch (error) {
+    await lock.right.release();
     return E.left(error instanceof Error ? error.message : String(error));
   }
 
   const transport = new TcpTransport({ id: options.id, addresses: options.peers, logger });
   const closeAll = async (): Promise<void> => {
-    await transport.close();
-    await storage.close();
+    try {
+      await transport.close();
+      await storage.close();
+    } finally {
+      await lock.right.release();
+    }
   };
 
   const mutant = options.impl.startsWith('mutant:') ? mutantNamed(options.impl.slice('mutant:'.length)) : undefined;

@@ -6,8 +6,8 @@
  * one. After a failed write or fsync the storage rejects every later call, because the durable
  * contents of the file are then unknown.
  *
- * NOTE: nothing stops two processes from opening the same data directory, and two writers would
- * interleave records. Run one node per data directory.
+ * Two writers would interleave records, so a node takes the data directory's lock
+ * (`data-lock.ts`) before it opens the storage; the storage itself does not check.
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';

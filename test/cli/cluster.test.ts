@@ -340,6 +340,24 @@ describe('shardcap cluster', () => {
   });
 });
 
+describe('shardcap cluster killed', () => {
+  it('nodes stop when the cluster dies', async () => {
+    const data = await temporaryDirectory();
+    const { cluster, nodes } = await startCluster('--nodes', '2', '--base-port', '0', '--data', data);
+
+    cluster.child.kill('SIGKILL');
+    await cluster.waitForExit();
+
+    const started = Date.now();
+    while (nodes.some((node) => isAlive(node.pid)) && Date.now() - started < PROCESS_WAIT_MS) {
+      await sleep(20);
+    }
+    for (const node of nodes) {
+      expect(isAlive(node.pid), `node ${node.id} (pid ${node.pid}) still runs after its cluster was killed`).toBe(false);
+    }
+  });
+});
+
 describe('shardcap node', () => {
   it('keeps a write across SIGKILL and restart', async () => {
     const data = join(await temporaryDirectory(), 'n0');
@@ -366,6 +384,19 @@ describe('shardcap node', () => {
     expect(await second.node.waitForExit()).toEqual({ code: 0, signal: null });
     expect(second.node.stderrLines.some((line) => line.includes('"msg":"recovered from log"'))).toBe(true);
     expect(second.node.stderrLines.some((line) => line.includes('"msg":"node stopped"'))).toBe(true);
+  });
+
+  it('refuses a data directory another node uses', async () => {
+    const data = join(await temporaryDirectory(), 'n0');
+    const first = await startNode('--id', 'n0', '--listen', '127.0.0.1:0', '--data', data);
+
+    const second = startShardcap('node', '--id', 'n1', '--listen', '127.0.0.1:0', '--data', data);
+
+    expect(await second.waitForExit()).toEqual({ code: 1, signal: null });
+    expect(second.stderrLines.join('\n')).toContain(`data directory ${data} is in use by process ${first.node.pid}`);
+    const client = connect({ n0: first.ready.address }).client;
+    const created = valueOf(await client.create(nodeId('n0'), 'still served'));
+    expect(valueOf(await client.invoke(created.cap, { kind: 'read' }))).toEqual({ kind: 'read', value: 'still served' });
   });
 
   it('reads its options from a config file', async () => {
