@@ -55,6 +55,8 @@ export class LocalCluster {
   private readonly impl: string;
   private readonly forward: (line: string) => void;
   private stopping = false;
+  /** Processes this cluster sent SIGKILL, whose exit is no crash. */
+  private readonly killed = new WeakSet<NodeProcess>();
 
   private constructor(root: string, places: ReadonlyArray<NodePlace>, options: LocalClusterOptions) {
     this.root = root;
@@ -113,6 +115,7 @@ export class LocalCluster {
     const member = this.member(id);
     member.state = 'killed';
     member.generation += 1;
+    this.killed.add(member.process);
     member.process.kill('SIGKILL');
   }
 
@@ -234,9 +237,8 @@ export class LocalCluster {
       this.forward(line);
     });
     void started.exited.then((exit: NodeExit) => {
-      // Only the current process of a node that the parent did not kill or stop is a crash.
-      const member = this.members.get(place.id);
-      if (!this.stopping && member !== undefined && member.process === started && member.state !== 'killed') {
+      // Only the exit of a process that the parent neither killed nor stopped is a crash.
+      if (!this.stopping && !this.killed.has(started)) {
         this.crashes.push(`node ${place.id} (pid ${String(started.pid)}) exited on its own: ${describeExit(exit)}${lastLines(output)}`);
       }
     });

@@ -1,0 +1,102 @@
+/** LocalCluster against real `shardcap node` processes: kill -9 and restart, SIGSTOP and SIGCONT, and crash detection. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalCluster } from '../../impl/cli/local-cluster.ts';
+import { RemoteCluster } from '../../impl/net/remote-cluster.ts';
+import { nodeId } from '../../model/index.ts';
+
+const started: LocalCluster[] = [];
+const clients: RemoteCluster[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) {
+    await client.close();
+  }
+  for (const cluster of started.splice(0)) {
+    await cluster.stop();
+  }
+});
+
+const startCluster = async (nodes: number): Promise<LocalCluster> => {
+  const cluster = await LocalCluster.start({ nodes, impl: 'reference' });
+  started.push(cluster);
+  return cluster;
+};
+
+const clientOf = (cluster: LocalCluster, deadlineMs: number): RemoteCluster['client'] => {
+  const remote = RemoteCluster.connect({ nodes: Object.fromEntries(cluster.addresses()), deadlineMs });
+  clients.push(remote);
+  return remote.client;
+};
+
+const n0 = nodeId('n0');
+
+/** Time for a test that starts node processes, in milliseconds. */
+const PROCESS_TEST_MS = 60_000;
+
+describe('LocalCluster', () => {
+  it(
+    'keeps acknowledged writes across kill -9 and restart',
+    async () => {
+      const cluster = await startCluster(1);
+      const client = clientOf(cluster, 5_000);
+      const created = await client.create(n0, 'before');
+      if (created.kind !== 'ok') {
+        throw new Error(`create failed: ${JSON.stringify(created)}`);
+      }
+      expect((await client.invoke(created.value.cap, { kind: 'write', value: 'acknowledged' })).kind).toBe('ok');
+      const firstPid = cluster.pid(n0);
+
+      cluster.kill(n0);
+      expect(cluster.isUp(n0)).toBe(false);
+      cluster.restart(n0);
+      await cluster.whenUp();
+
+      expect(cluster.pid(n0)).not.toBe(firstPid);
+      expect(await client.invoke(created.value.cap, { kind: 'read' })).toEqual({ kind: 'ok', value: { kind: 'read', value: 'acknowledged' } });
+      expect(cluster.crashes).toEqual([]);
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    'a paused node answers only after resume',
+    async () => {
+      const cluster = await startCluster(1);
+      const created = await clientOf(cluster, 5_000).create(n0, 'value');
+      if (created.kind !== 'ok') {
+        throw new Error(`create failed: ${JSON.stringify(created)}`);
+      }
+
+      expect(cluster.pause(n0)).toBe(true);
+      expect(cluster.pause(n0)).toBe(false);
+      const whilePaused = await clientOf(cluster, 300).invoke(created.value.cap, { kind: 'read' });
+      expect(whilePaused.kind).toBe('indeterminate');
+
+      expect(cluster.resume(n0)).toBe(true);
+      expect(cluster.resume(n0)).toBe(false);
+      expect((await clientOf(cluster, 5_000).invoke(created.value.cap, { kind: 'read' })).kind).toBe('ok');
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    'reports a node that exits on its own',
+    async () => {
+      const cluster = await startCluster(2);
+      const pid = cluster.pid(nodeId('n1'));
+      if (pid === undefined) {
+        throw new Error('node n1 has no pid');
+      }
+
+      process.kill(pid, 'SIGKILL');
+      const waitedFrom = Date.now();
+      while (cluster.crashes.length === 0 && Date.now() - waitedFrom < 10_000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+
+      expect(cluster.crashes).toHaveLength(1);
+      expect(cluster.crashes[0]).toContain(`node n1 (pid ${pid}) exited on its own: killed by SIGKILL`);
+    },
+    PROCESS_TEST_MS,
+  );
+});
