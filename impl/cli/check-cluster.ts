@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CampaignStats } from '../../properties/distributed/campaign.ts';
 import { runClusterCampaign, type ClusterCampaignResult, type ClusterRunResult } from '../../properties/distributed/cluster-campaign.ts';
+import { listViolations } from '../../properties/distributed/check.ts';
 import { encodeRunFile } from '../../properties/distributed/run-file.ts';
 import { mutantNamed } from '../../properties/mutants.ts';
 import { LocalCluster } from './local-cluster.ts';
@@ -160,6 +161,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       seed: options.seed,
       durationMs: result.durationMs,
       ...(keptPath === undefined ? {} : { kept: keptPath }),
+      ...(failure === null ? {} : { violated: listViolations(failure.verdict) }),
       ...(unknownPaths.length === 0 ? {} : { keptUnknown: unknownPaths }),
       ...(reportPath === undefined ? {} : { report: reportPath }),
     };

@@ -4,6 +4,7 @@ import { existsSync, constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ReplayPathError, type CampaignResult, type CampaignStats } from '../../properties/distributed/campaign.ts';
+import { listViolations } from '../../properties/distributed/check.ts';
 import { partitionsOf } from '../../properties/distributed/partition.ts';
 import { checkHelp, parseCheckOptions, UsageError, type CheckOptions } from './check-options.ts';
 import { implFaults, runPartition, supportedFaults, type PartitionTask } from './check-systems.ts';
@@ -207,7 +208,11 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
       durationMs: result.durationMs,
       ...(failure === null
         ? {}
-        : { replay: replayCommandFor(options, failure.seed, failure.path), replayToken: `${failure.seed}:${failure.path}` }),
+        : {
+            replay: replayCommandFor(options, failure.seed, failure.path),
+            replayToken: `${failure.seed}:${failure.path}`,
+            violated: listViolations(failure.verdict),
+          }),
       ...(reportPath === undefined ? {} : { report: reportPath }),
     };
     io.stdout(`${JSON.stringify(summary)}\n`);

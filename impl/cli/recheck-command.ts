@@ -1,9 +1,9 @@
 /** `shardcap recheck FILE`: runs the checker again on a recorded run file, with a summary and exit status. */
 import * as E from 'fp-ts/lib/Either.js';
 import { readFile, stat } from 'node:fs/promises';
-import { checkRun, type RunVerdict } from '../../properties/distributed/check.ts';
+import { checkRun, listViolations, type RunVerdict } from '../../properties/distributed/check.ts';
 import { decodeRunFile, runFileSizeProblem, type DecodedRunFile } from '../../properties/distributed/run-file.ts';
-import type { CommandIo } from './check-command.ts';
+import { table, type CommandIo } from './check-command.ts';
 import { formatFailureTrace } from './failure-trace.ts';
 import { BUDGET_MAX, parseRecheckOptions, recheckHelp, type RecheckOptions } from './recheck-options.ts';
 
@@ -64,26 +64,6 @@ export const loadRunFile = async (path: string): Promise<E.Either<string, Decode
   return decoded;
 };
 
-interface ViolationSummary {
-  readonly check: string;
-  readonly op: number | null;
-  readonly object: string | null;
-  readonly message: string;
-}
-
-/** Lists every violation of a verdict, in the order the trace prints them. */
-const violationsOf = (file: DecodedRunFile, verdict: RunVerdict): ViolationSummary[] => {
-  return [
-    ...[...verdict.linearizability.objects.entries()].flatMap(([object, objectVerdict]) =>
-      objectVerdict.verdict === 'violation'
-        ? [{ check: 'linearizability', op: objectVerdict.mismatch?.op ?? null, object, message: objectVerdict.reason }]
-        : [],
-    ),
-    ...verdict.direct.map((violation) => ({ check: violation.check, op: violation.op, object: null, message: violation.message })),
-    ...verdict.local.map((violation) => ({ check: violation.check, op: violation.op, object: null, message: violation.message })),
-  ];
-};
-
 const unknownObjects = (verdict: RunVerdict): string[] =>
   [...verdict.linearizability.objects.entries()].flatMap(([object, objectVerdict]) => (objectVerdict.verdict === 'unknown' ? [object] : []));
 
@@ -94,11 +74,6 @@ const counts = (file: DecodedRunFile) => ({
   faultsApplied: file.run.faults.filter((fault) => fault.applied).length,
   messages: file.run.messages.length,
 });
-
-const table = (rows: ReadonlyArray<readonly [string, string]>): string => {
-  const width = Math.max(...rows.map(([name]) => name.length));
-  return rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`).join('\n');
-};
 
 const summaryRows = (options: RecheckOptions, file: DecodedRunFile, verdict: RunVerdict): Array<readonly [string, string]> => {
   const { meta, run } = file;
@@ -159,7 +134,7 @@ const printJson = (io: CommandIo, options: RecheckOptions, file: DecodedRunFile,
     ...counts(file),
     budget: options.budget,
     verdict: verdict.verdict,
-    violations: violationsOf(file, verdict),
+    violations: listViolations(verdict),
     unknownObjects: unknownObjects(verdict),
   };
   io.stdout(`${JSON.stringify(summary)}\n`);

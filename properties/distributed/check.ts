@@ -115,3 +115,22 @@ export const checkRun = (run: RecordedRun, budget: number, model: ModelOps = ref
         : 'pass';
   return { verdict, linearizability, direct, local };
 };
+
+/** One violation of a run, as reports and JSON summaries list it. */
+export interface ViolationSummary {
+  readonly check: string;
+  /** The operation the check blames, when it names one. */
+  readonly op: number | null;
+  /** The object, for a linearizability violation. */
+  readonly object: string | null;
+  readonly message: string;
+}
+
+/** Lists every violation of a verdict: linearizability first, then the direct checks, then the local ones. */
+export const listViolations = (verdict: RunVerdict): ViolationSummary[] => [
+  ...[...verdict.linearizability.objects.entries()].flatMap(([object, objectVerdict]) =>
+    objectVerdict.verdict === 'violation' ? [{ check: 'linearizability', op: objectVerdict.mismatch?.op ?? null, object, message: objectVerdict.reason }] : [],
+  ),
+  ...verdict.direct.map((violation) => ({ check: violation.check, op: violation.op, object: null, message: violation.message })),
+  ...verdict.local.map((violation) => ({ check: violation.check, op: violation.op, object: null, message: violation.message })),
+];

@@ -109,8 +109,10 @@ describe('shardcap check', () => {
   it('prints the replay token in JSON', async () => {
     const found = await run('check', '--runs', '300', '--seed', '11', '--impl', 'mutant:skip-version-check', '--json');
     expect(found.code).toBe(1);
-    const summary = JSON.parse(found.stdout) as { replayToken: string; violations: number };
+    const summary = JSON.parse(found.stdout) as { replayToken: string; violations: number; violated: Array<{ check: string; message: string }> };
     expect(summary.violations).toBe(1);
+    expect(summary.violated.length).toBeGreaterThan(0);
+    expect(summary.violated.every((violation) => violation.check.length > 0 && violation.message.length > 0)).toBe(true);
     const replayed = await run('check', '--impl', 'mutant:skip-version-check', '--replay', summary.replayToken);
     expect(replayed.code).toBe(1);
   });
