@@ -121,6 +121,18 @@ const parseFaults = (text: string | undefined, cluster: boolean): ReadonlySet<Fa
   return new Set(kinds as FaultKind[]);
 };
 
+/** The campaign seed, from --seed or from the seed part of --replay, whose text then names the flag. */
+const parseSeed = (text: string, replay: string | undefined): number => {
+  if (replay === undefined) {
+    return integerOption('seed', text, 0, -(2 ** 31), 2 ** 31 - 1);
+  }
+  const seed = Number(text);
+  if (!Number.isSafeInteger(seed) || seed < -(2 ** 31) || seed > 2 ** 31 - 1) {
+    throw new UsageError(`invalid --replay ${JSON.stringify(replay)}: its seed ${text} is not a 32-bit integer; copy the token a failed check printed`);
+  }
+  return seed;
+};
+
 const parseShard = (text: string | undefined): CheckOptions['shard'] => {
   if (text === undefined) {
     return { index: 1, count: 1 };
@@ -221,7 +233,7 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
   return {
     impl,
     runs: integerOption('runs', values.runs, cluster ? CLUSTER_CHECK_DEFAULTS.runs : CHECK_DEFAULTS.runs, 1, 100_000_000),
-    seed: seedText === undefined ? randomSeed() : integerOption('seed', seedText, 0, -(2 ** 31), 2 ** 31 - 1),
+    seed: seedText === undefined ? randomSeed() : parseSeed(seedText, values.replay),
     seedGiven: seedText !== undefined,
     nodes: cluster
       ? integerOption('nodes', values.nodes, CLUSTER_CHECK_DEFAULTS.nodes, 1, CLUSTER_NODES_MAX)

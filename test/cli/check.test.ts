@@ -23,6 +23,7 @@ describe('shardcap check', () => {
     [['--impl', 'mutant:nope'], 'unknown --impl "mutant:nope"'],
     [['--replay', 'abc'], 'invalid --replay "abc"'],
     [['--replay=1:99999999999999999999'], 'invalid --replay'],
+    [['--replay=99999999999:1'], 'its seed 99999999999 is not a 32-bit integer'],
     [['--seed', '1', '--replay', '2:0'], 'disagrees with the seed 2'],
     [['--frobnicate'], "Unknown option '--frobnicate'"],
     [['--workers', '0'], 'invalid --workers "0"'],
