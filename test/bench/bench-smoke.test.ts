@@ -13,9 +13,19 @@ const ENTRY = 'test/bench/run.ts';
 /** A quick run takes a few seconds when the machine is idle; this allows for a loaded one. */
 const QUICK_RUN_TIMEOUT_MS = 60_000;
 
-const SECTION_IDS = ['guard', 'revoke', 'messages', 'throughput', 'campaign'];
+const SECTION_IDS = ['guard', 'revoke', 'messages', 'throughput', 'tcp-latency', 'tcp-throughput', 'tcp-revoke', 'tcp-recovery', 'campaign'];
 
-const SECTION_TITLES = ['== guard check:', '== revoke cost:', '== messages per operation', '== simulated cluster throughput:', '== main job: a campaign'];
+const SECTION_TITLES = [
+  '== guard check:',
+  '== revoke cost:',
+  '== messages per operation',
+  '== simulated cluster throughput:',
+  '== TCP round-trip latency:',
+  '== TCP throughput:',
+  '== TCP revoke latency:',
+  '== restart after kill -9:',
+  '== main job: a campaign',
+];
 
 const runBench = (args: ReadonlyArray<string>): SpawnSyncReturns<string> =>
   spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
@@ -80,6 +90,46 @@ describe('npm run bench --quick', () => {
     const rows = readResults(jsonPath).sections['revoke']?.tables[1]?.rows ?? [];
     expect(rows.map((row) => row['derived below'])).toEqual([1, 100_000]);
     expect(rows.map((row) => row['changed entries'])).toEqual([2, 2]);
+  });
+
+  // The quick settings fix these counts, and a node that lost a record or a request would change them.
+  it('times every TCP operation 200 times', () => {
+    const rows = readResults(jsonPath).sections['tcp-latency']?.tables[0]?.rows ?? [];
+    expect(rows.map((row) => row['operation'])).toEqual(['invoke read', 'derive (fsync)', 'revoke (fsync)']);
+    for (const row of rows) {
+      expect(row['round trips'], String(row['operation'])).toBe(200);
+      expect(row['request bytes'], String(row['operation'])).toBeGreaterThan(100);
+    }
+  });
+
+  it('measures TCP throughput at 5 concurrencies', () => {
+    const rows = readResults(jsonPath).sections['tcp-throughput']?.tables[0]?.rows ?? [];
+    expect(rows.map((row) => [row['in flight'], row['connections']])).toEqual([
+      [1, 1],
+      [16, 1],
+      [64, 1],
+      [16, 4],
+      [64, 4],
+    ]);
+    for (const row of rows) {
+      expect(row['ops/s'], JSON.stringify(row)).toBeGreaterThan(0);
+      expect(row['echo ops/s'], JSON.stringify(row)).toBeGreaterThan(0);
+    }
+  });
+
+  it('revokes 2 large and 8 small slots', () => {
+    const section = readResults(jsonPath).sections['tcp-revoke'];
+    const rows = section?.tables[0]?.rows ?? [];
+    expect(rows.map((row) => row['derived below'])).toEqual([10_000, 1]);
+    expect(rows.map((row) => row['revokes'])).toEqual([2, 8]);
+    // 1 create, 50 warm-up slots with a child each, and 2 samples of 10,001 slots and 4 small slots of 2.
+    expect(section?.tables[1]?.rows[0]?.['records']).toBe(1 + 50 * 2 + 2 * (10_001 + 4 * 2));
+  });
+
+  it('restarts each node once per log size', () => {
+    const rows = readResults(jsonPath).sections['tcp-recovery']?.tables[0]?.rows ?? [];
+    expect(rows.map((row) => row['records built'])).toEqual([0, 1_000, 10_000]);
+    expect(rows.map((row) => row['restarts'])).toEqual([1, 1, 1]);
   });
 });
 

@@ -14,6 +14,10 @@ import { parseOptions, USAGE } from './options.ts';
 import { describeMachine, renderSection, type SectionResult } from './report.ts';
 import { runRevokeBench } from './revoke-bench.ts';
 import { FULL_SETTINGS, QUICK_SETTINGS, type BenchSettings } from './settings.ts';
+import { runTcpLatencyBench } from './tcp-latency-bench.ts';
+import { runTcpRecoveryBench } from './tcp-recovery-bench.ts';
+import { runTcpRevokeBench } from './tcp-revoke-bench.ts';
+import { runTcpThroughputBench } from './tcp-throughput-bench.ts';
 import { runThroughputBench } from './throughput-bench.ts';
 
 /** Every benchmark in the order it runs. The `id` of each result is its key in the JSON output. */
@@ -22,6 +26,10 @@ const SECTIONS: ReadonlyArray<(settings: BenchSettings) => SectionResult | Promi
   runRevokeBench,
   runMessagesBench,
   runThroughputBench,
+  runTcpLatencyBench,
+  runTcpThroughputBench,
+  runTcpRevokeBench,
+  runTcpRecoveryBench,
   runCampaignBench,
 ];
 

@@ -35,6 +35,41 @@ export interface BenchSettings {
 
   /** Histories in the timed `shardcap check` campaign. */
   readonly campaignHistories: number;
+
+  /** Timed iterations of the TCP latency benchmark. Each times every operation and an echo of its
+   * request size once. */
+  readonly tcpLatencySamples: number;
+  /** Iterations run before the timed ones, untimed, so both processes run optimized code. */
+  readonly tcpLatencyWarmups: number;
+
+  /** Requests in flight at once in the TCP throughput benchmark, over all its connections. */
+  readonly tcpThroughputInFlight: ReadonlyArray<number>;
+  /** Connection counts of the TCP throughput benchmark. Each connection belongs to its own
+   * client, and the requests in flight are split evenly between them. */
+  readonly tcpThroughputConnections: ReadonlyArray<number>;
+  /** Time each measurement of the TCP throughput benchmark keeps requests in flight, in milliseconds. */
+  readonly tcpThroughputWindowMs: number;
+  /** Rounds of the TCP throughput benchmark. Each round measures every setting once, node and echo
+   * in turn, and ratios are medians over rounds. */
+  readonly tcpThroughputRounds: number;
+
+  /** Capabilities derived below each revoked slot in the large shape of the TCP revoke benchmark;
+   * the small shape has 1. The node recovers them from a log built offline. */
+  readonly tcpRevokeDescendants: number;
+  /** Revokes of the large shape timed in the TCP revoke benchmark. The small shape gets
+   * SMALL_REVOKES_PER_SAMPLE of tcp-revoke-bench.ts per sample. Each large one needs its own
+   * subtree, so the log to recover grows by `tcpRevokeDescendants` records per sample. */
+  readonly tcpRevokeSamples: number;
+  /** Derives sent over TCP to measure how fast a client can fill a subtree. */
+  readonly tcpFillDerives: number;
+  /** Derives in flight at once while filling, on one connection. */
+  readonly tcpFillInFlight: number;
+
+  /** Log sizes, in records, after which the recovery benchmark kills and restarts a node. An empty
+   * log is always measured too, as the cost of starting the process. */
+  readonly recoveryRecordCounts: ReadonlyArray<number>;
+  /** Restarts after SIGKILL per log size. */
+  readonly recoveryRounds: number;
 }
 
 /** Seed of every simulated cluster the benchmarks start, so two runs send the same frames. */
@@ -65,6 +100,22 @@ export const FULL_SETTINGS: BenchSettings = {
   workloadNodes: 3,
 
   campaignHistories: 1_000,
+
+  tcpLatencySamples: 3_000,
+  tcpLatencyWarmups: 300,
+
+  tcpThroughputInFlight: [1, 16, 64],
+  tcpThroughputConnections: [1, 4],
+  tcpThroughputWindowMs: 500,
+  tcpThroughputRounds: 5,
+
+  tcpRevokeDescendants: REVOKE_DESCENDANTS_FULL,
+  tcpRevokeSamples: 5,
+  tcpFillDerives: 5_000,
+  tcpFillInFlight: 64,
+
+  recoveryRecordCounts: [1_000, 10_000, 100_000],
+  recoveryRounds: 5,
 };
 
 export const QUICK_SETTINGS: BenchSettings = {
@@ -84,4 +135,20 @@ export const QUICK_SETTINGS: BenchSettings = {
   workloadNodes: 3,
 
   campaignHistories: 30,
+
+  tcpLatencySamples: 200,
+  tcpLatencyWarmups: 50,
+
+  tcpThroughputInFlight: [1, 16, 64],
+  tcpThroughputConnections: [1, 4],
+  tcpThroughputWindowMs: 100,
+  tcpThroughputRounds: 1,
+
+  tcpRevokeDescendants: 10_000,
+  tcpRevokeSamples: 2,
+  tcpFillDerives: 300,
+  tcpFillInFlight: 64,
+
+  recoveryRecordCounts: [1_000, 10_000],
+  recoveryRounds: 1,
 };
