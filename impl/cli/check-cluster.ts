@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { CampaignStats } from '../../properties/distributed/campaign.ts';
 import { runClusterCampaign, type ClusterCampaignResult, type ClusterRunResult } from '../../properties/distributed/cluster-campaign.ts';
 import { listViolations } from '../../properties/distributed/check.ts';
@@ -35,7 +35,7 @@ const summaryRows = (options: CheckOptions, result: ClusterCampaignResult): Arra
   const stats: CampaignStats = result.stats;
   const seconds = result.durationMs / 1000;
   return [
-    ['implementation', `${options.impl} on ${options.nodes} node processes`],
+    ['implementation', `${systemName(options)} on ${options.nodes} node processes`],
     ['seed', `${options.seed} (generates the histories; their timing is real and differs between runs)`],
     ['histories', String(stats.histories)],
     ['operations', String(stats.operations)],
@@ -46,11 +46,15 @@ const summaryRows = (options: CheckOptions, result: ClusterCampaignResult): Arra
   ];
 };
 
+/** The name of the system under test: the --impl, or `command:PROGRAM` for nodes that --node-command starts. */
+const systemName = (options: CheckOptions): string =>
+  options.nodeCommand === undefined ? options.impl : `command:${basename(options.nodeCommand[0] ?? '')}`;
+
 /** The command line that produced a run, for the kept file. */
 const commandLine = (options: CheckOptions): string =>
   [
     'npx shardcap check --cluster',
-    `--impl ${options.impl}`,
+    options.nodeCommand === undefined ? `--impl ${options.impl}` : `--node-command '${options.nodeCommand.join(' ')}'`,
     `--nodes ${options.nodes}`,
     `--clients ${options.clients}`,
     `--faults ${[...options.faults].join(',') || 'none'}`,
@@ -78,14 +82,18 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     }
   };
   say(
-    `shardcap check: ${options.runs} histories against ${options.impl} on a local cluster of ${options.nodes} node processes, ` +
+    `shardcap check: ${options.runs} histories against ${systemName(options)} on a local cluster of ${options.nodes} node processes, ` +
       `seed ${options.seed}; timing is real, so a run is not reproducible and a failing history is kept in a file\n`,
   );
 
   const signals = listenForStopSignals();
   let cluster: LocalCluster;
   try {
-    cluster = await LocalCluster.start({ nodes: options.nodes, impl: options.impl });
+    cluster = await LocalCluster.start({
+      nodes: options.nodes,
+      impl: options.impl,
+      ...(options.nodeCommand === undefined ? {} : { command: options.nodeCommand }),
+    });
   } catch (error) {
     signals.dispose();
     io.stderr(`shardcap check: cannot start the cluster: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -102,6 +110,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       generator: { nodeCount: options.nodes, clientCountMax: options.clients, faults: options.faults, ...CLUSTER_HISTORY },
       budget: options.budget,
       ...(mutant === undefined ? {} : { mutant }),
+      ...(options.nodeCommand === undefined ? {} : { name: systemName(options) }),
       ...(progress === undefined ? {} : { onProgress: progress.update }),
     });
     result = await Promise.race([campaign, signals.first.then(() => 'interrupted' as const)]);
@@ -126,7 +135,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       const { writeReport } = await import('./report/index.ts');
       reportPath = await writeReport(options.report, {
         failure: { seed: options.seed, path: String(failure.index), history: failure.run.history, run: failure.run, verdict: failure.verdict, shrinks: 0 },
-        system: `${options.impl} (local cluster)`,
+        system: `${systemName(options)} (local cluster)`,
         replayCommand: `npx shardcap recheck ${keptPath}`,
         kept: keptPath,
       });
@@ -149,7 +158,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
   }
   if (options.json) {
     const summary = {
-      impl: options.impl,
+      impl: systemName(options),
       cluster: { nodes: options.nodes, deterministic: false },
       runs: result.stats.histories,
       ops: result.stats.operations,

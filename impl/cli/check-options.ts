@@ -19,6 +19,8 @@ export interface CheckOptions {
   readonly budget: number;
   /** Run against a local cluster of real node processes instead of the simulator. */
   readonly cluster: boolean;
+  /** With --cluster: the program and arguments that start a node of another implementation. */
+  readonly nodeCommand: ReadonlyArray<string> | undefined;
   /** Worker threads that share this process's histories. */
   readonly workers: number;
   /** The part of the campaign this process runs: shard `index` of `count`, from 1. */
@@ -70,6 +72,11 @@ export const checkHelp = (): string =>
     '                   in a temporary directory, run the histories against it and stop it at the end.',
     '                   Timing is real, so a run cannot be replayed: a failing history is kept in a file',
     "                   for 'shardcap recheck FILE' instead",
+    '  --node-command CMD  with --cluster, start each node with CMD instead of `shardcap node`, to check',
+    '                   another implementation that speaks the same wire protocol and tokens. CMD is words',
+    '                   separated by spaces (no shell quoting), run without a shell, with {id}, {listen},',
+    '                   {host}, {port}, {data} and {peers} replaced; the node prints the ready line',
+    '                   "ID listening on HOST:PORT pid PID objects N data DIR" on stdout (docs/deployment.md)',
     '  --report DIR     on a violation, write an HTML page with the shrunk history to DIR; with --cluster,',
     '                   also the recorded run as DIR/run.json',
     '  --replay=TOKEN   rerun exactly one failing history; TOKEN is the <seed>:<path> a failure prints.',
@@ -181,6 +188,7 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
         json: { type: 'boolean' },
         cluster: { type: 'boolean' },
         workers: { type: 'string' },
+        'node-command': { type: 'string' },
         shard: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -226,6 +234,16 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
   if (split && cluster) {
     throw new UsageError('--cluster runs its histories one after another on one cluster: drop --workers and --shard');
   }
+  const nodeCommand = values['node-command']?.split(/\s+/).filter((word) => word !== '');
+  if (nodeCommand !== undefined && !cluster) {
+    throw new UsageError('--node-command starts the nodes of a local cluster: add --cluster');
+  }
+  if (nodeCommand !== undefined && nodeCommand.length === 0) {
+    throw new UsageError('invalid --node-command "": give the program that starts a node and its arguments');
+  }
+  if (nodeCommand !== undefined && impl !== 'reference') {
+    throw new UsageError(`--impl ${impl} names a shardcap owner, which --node-command replaces: drop --impl`);
+  }
   if (cluster && values.replay !== undefined) {
     throw new UsageError("--replay needs the deterministic simulator, and a --cluster run cannot be replayed: re-check its kept run with 'shardcap recheck FILE'");
   }
@@ -241,6 +259,7 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
     clients: integerOption('clients', values.clients, cluster ? CLUSTER_CHECK_DEFAULTS.clients : CHECK_DEFAULTS.clients, 1, 64),
     faults: parseFaults(values.faults, cluster),
     cluster,
+    nodeCommand,
     workers,
     shard,
     report: values.report,

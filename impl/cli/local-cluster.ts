@@ -3,7 +3,7 @@
  * start, `kill -9` and restart on the same port and data directory, `SIGSTOP` and `SIGCONT`, and a
  * clean stop. `shardcap check --cluster` injects its real faults through it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeId, type NodeId } from '../../model/index.ts';
@@ -21,6 +21,8 @@ export interface LocalClusterOptions {
   readonly impl: string;
   /** Receives every output line of every node, prefixed with `[ID] `; dropped unless set. */
   readonly forward?: (line: string) => void;
+  /** Command that starts a node of another implementation; see `NodeProcessSpec.command`. */
+  readonly command?: ReadonlyArray<string>;
 }
 
 /** The state of one node as the parent controls it. */
@@ -53,6 +55,7 @@ export class LocalCluster {
   private readonly places: ReadonlyArray<NodePlace>;
   private readonly members = new Map<NodeId, Member>();
   private readonly impl: string;
+  private readonly command: ReadonlyArray<string> | undefined;
   private readonly forward: (line: string) => void;
   private stopping = false;
   /** Processes this cluster sent SIGKILL, whose exit is no crash. */
@@ -63,6 +66,7 @@ export class LocalCluster {
     this.places = places;
     this.ids = places.map((place) => place.id);
     this.impl = options.impl;
+    this.command = options.command;
     this.forward = options.forward ?? (() => undefined);
     for (const place of places) {
       const output: string[] = [];
@@ -82,6 +86,10 @@ export class LocalCluster {
       const id = nodeId(`n${index}`);
       return { id, address: { host: LOOPBACK_HOST, port: chosen.port }, data: join(root, id) };
     });
+    // A node of another implementation may expect its data directory to exist.
+    for (const place of places) {
+      await mkdir(place.data, { mode: 0o700 });
+    }
     const cluster = new LocalCluster(root, places, options);
     try {
       await cluster.whenUp();
@@ -229,7 +237,8 @@ export class LocalCluster {
   /** Starts the process of the node at `place`; its output lines go to `output` and `forward`. */
   private spawn(place: NodePlace, output: string[]): NodeProcess {
     const peers = new Map(this.places.filter((other) => other.id !== place.id).map((other) => [other.id, other.address]));
-    const started = new NodeProcess({ ...place, peers, impl: this.impl }, (line) => {
+    const spec = this.command === undefined ? { ...place, peers, impl: this.impl } : { ...place, peers, command: this.command };
+    const started = new NodeProcess(spec, (line) => {
       output.push(line);
       if (output.length > OUTPUT_LINES_KEPT) {
         output.shift();

@@ -18,7 +18,50 @@ export interface NodeProcessSpec {
   readonly peers: ReadonlyMap<NodeId, TcpAddress>;
   /** Value of the node's `--impl` flag; the node's default (`reference`) unless set. */
   readonly impl?: string;
+  /**
+   * Command that starts a node of another implementation in place of `shardcap node`: the program
+   * and its arguments, with the placeholders of `NODE_COMMAND_PLACEHOLDERS` replaced. Run without a
+   * shell, so signals reach the node itself.
+   */
+  readonly command?: ReadonlyArray<string>;
 }
+
+/** Placeholders of a node command and what replaces them. */
+export const NODE_COMMAND_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  '{id}': 'the node id, such as n0',
+  '{listen}': 'the listen address HOST:PORT',
+  '{host}': 'the listen host',
+  '{port}': 'the listen port',
+  '{data}': 'the data directory, created empty for the node',
+  '{peers}': 'the other nodes as ID=HOST:PORT,... (empty for a single node)',
+};
+
+/** The program and arguments that start the node of `spec`. */
+const commandLineOf = (spec: NodeProcessSpec): { readonly program: string; readonly args: string[] } => {
+  if (spec.command === undefined) {
+    const args = [BIN_PATH, 'node', '--id', spec.id, '--listen', formatAddress(spec.address), '--data', spec.data];
+    if (spec.peers.size > 0) {
+      args.push('--peers', formatPeerList(spec.peers));
+    }
+    if (spec.impl !== undefined) {
+      args.push('--impl', spec.impl);
+    }
+    return { program: process.execPath, args };
+  }
+  const values: Readonly<Record<string, string>> = {
+    '{id}': spec.id,
+    '{listen}': formatAddress(spec.address),
+    '{host}': spec.address.host,
+    '{port}': String(spec.address.port),
+    '{data}': spec.data,
+    '{peers}': spec.peers.size > 0 ? formatPeerList(spec.peers) : '',
+  };
+  const [program, ...rest] = spec.command.map((word) => word.replace(/\{[a-z]+\}/g, (name) => values[name] ?? name));
+  if (program === undefined) {
+    throw new RangeError('empty node command: give the program that starts a node and its arguments');
+  }
+  return { program, args: rest };
+};
 
 /** Exit status of a process: exactly one of `code` and `signal` is set, or `error` when the
  * spawn itself failed. */
@@ -48,20 +91,14 @@ export class NodeProcess {
   private exitStatus: NodeExit | undefined;
   private readyLine: ReadyLine | undefined;
 
-  /** Starts `node bin.mjs node ...` for `spec`. Every output line other than the ready line goes
-   * to `forward`, prefixed with `[ID] `. */
+  /** Starts `node bin.mjs node ...`, or `spec.command`, for `spec`. Every output line other than
+   * the ready line goes to `forward`, prefixed with `[ID] `. */
   constructor(spec: NodeProcessSpec, forward: (line: string) => void) {
     this.id = spec.id;
     this.data = spec.data;
-    const args = [BIN_PATH, 'node', '--id', spec.id, '--listen', formatAddress(spec.address), '--data', spec.data];
-    if (spec.peers.size > 0) {
-      args.push('--peers', formatPeerList(spec.peers));
-    }
-    if (spec.impl !== undefined) {
-      args.push('--impl', spec.impl);
-    }
+    const { program, args } = commandLineOf(spec);
     // The IPC channel lets the node notice when this process is gone, even after a SIGKILL, and stop.
-    this.child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    this.child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     // The channel must not keep this process running; the node stops when it closes.
     this.child.channel?.unref();
 

@@ -27,6 +27,8 @@ export interface ClusterSystemOptions {
   readonly mutant?: Mutant;
   /** Receives the clients' and transports' log entries; none are kept unless set. */
   readonly logger?: Logger;
+  /** Name for reports, for nodes of another implementation; `reference` or the mutant's name unless set. */
+  readonly name?: string;
 }
 
 const decoder = new TextDecoder();
@@ -86,7 +88,7 @@ export class ClusterSystem implements CapabilitySystem {
     this.cluster = options.cluster;
     this.nodes = options.cluster.ids;
     this.clientCount = options.clients;
-    this.name = options.mutant === undefined ? 'reference' : `mutant:${options.mutant.name}`;
+    this.name = options.name ?? (options.mutant === undefined ? 'reference' : `mutant:${options.mutant.name}`);
     const logger = options.logger ?? noopLogger;
     // The nodes keep the ids of completed requests for good, so every run needs new client ids.
     const run = randomBytes(6).toString('hex');

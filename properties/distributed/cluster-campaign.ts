@@ -24,6 +24,8 @@ export interface ClusterCampaignOptions {
   /** Search nodes per object for the linearizability checker. */
   readonly budget: number;
   readonly mutant?: Mutant;
+  /** Name of the system for reports; see `ClusterSystemOptions.name`. */
+  readonly name?: string;
   readonly logger?: Logger;
   /** Called after each history. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -60,6 +62,7 @@ export const runClusterCampaign = async (options: ClusterCampaignOptions): Promi
       clients: history.clientCount,
       ...(options.mutant === undefined ? {} : { mutant: options.mutant }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.name === undefined ? {} : { name: options.name }),
     });
     let run: RecordedRun;
     try {

@@ -8,7 +8,10 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { decodeRunFile } from '../../properties/distributed/run-file.ts';
+import { fileURLToPath } from 'node:url';
 import { runCommand } from './support.ts';
+
+const BIN_PATH = fileURLToPath(new URL('../../impl/cli/bin.mjs', import.meta.url));
 
 /** Time for a whole cluster campaign, in milliseconds: starting 3 node processes and a restart per kill. */
 const CAMPAIGN_TIMEOUT_MS = 120_000;
@@ -74,7 +77,35 @@ describe('check --cluster', () => {
     CAMPAIGN_TIMEOUT_MS,
   );
 
+  it(
+    'starts the nodes with --node-command',
+    async () => {
+      // A mutant started through the command proves that the command, not the built-in node, runs.
+      const command = [process.execPath, BIN_PATH, 'node', '--id', '{id}', '--listen', '{listen}', '--data', '{data}', '--peers', '{peers}'];
+      const result = await runCommand([
+        'check',
+        '--cluster',
+        '--faults',
+        'crash',
+        '--runs',
+        '100',
+        '--seed=12',
+        '--json',
+        '--node-command',
+        [...command, '--impl', 'mutant:ack-before-sync'].join(' '),
+      ]);
+
+      const summary = summaryOf(result.stdout);
+      expect(result.code).toBe(1);
+      expect(summary['impl']).toBe('command:node');
+      await rm(summary['kept'] as string, { force: true });
+    },
+    CAMPAIGN_TIMEOUT_MS,
+  );
+
   it.each([
+    [['--node-command', 'x', '--impl', 'mutant:no-dedup'], '--node-command replaces: drop --impl'],
+    [['--node-command', ' '], 'invalid --node-command'],
     [['--impl', 'model'], '--impl model has no processes'],
     [['--faults', 'drop'], 'drop is a fault of the simulator (drop --cluster)'],
     [['--replay=1:0'], "re-check its kept run with 'shardcap recheck FILE'"],
@@ -85,6 +116,13 @@ describe('check --cluster', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stdout).toBe('');
+  });
+
+  it('rejects --node-command without --cluster', async () => {
+    const result = await runCommand(['check', '--node-command', 'mynode {id}']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--node-command starts the nodes of a local cluster: add --cluster');
   });
 
   it('rejects the faults of a cluster on the simulator', async () => {
