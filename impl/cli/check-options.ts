@@ -42,7 +42,7 @@ export const CLUSTER_CHECK_DEFAULTS = {
 } as const;
 
 /** Most node processes `check --cluster` starts. */
-export const CLUSTER_NODES_MAX = 16;
+export const CLUSTER_CHECK_NODES_MAX = 16;
 
 export const checkHelp = (): string =>
   [
@@ -60,7 +60,7 @@ export const checkHelp = (): string =>
     '  --seed=S         32-bit integer seed of the campaign (default: drawn at random and printed);',
     '                   write a negative seed with =, as in --seed=-7',
     `  --nodes N        largest number of owner nodes in a history (default ${CHECK_DEFAULTS.nodes}, 1 to 64); with`,
-    `                   --cluster, the number of node processes (default ${CLUSTER_CHECK_DEFAULTS.nodes}, 1 to ${CLUSTER_NODES_MAX})`,
+    `                   --cluster, the number of node processes (default ${CLUSTER_CHECK_DEFAULTS.nodes}, 1 to ${CLUSTER_CHECK_NODES_MAX})`,
     `  --clients N      largest number of concurrent clients in a history (default ${CHECK_DEFAULTS.clients}; ${CLUSTER_CHECK_DEFAULTS.clients} with`,
     '                   --cluster; 1 to 64)',
     '  --faults LIST    comma-separated fault kinds to inject, all or none (default all). On the simulator:',
@@ -254,7 +254,7 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
     seed: seedText === undefined ? randomSeed() : parseSeed(seedText, values.replay),
     seedGiven: seedText !== undefined,
     nodes: cluster
-      ? integerOption('nodes', values.nodes, CLUSTER_CHECK_DEFAULTS.nodes, 1, CLUSTER_NODES_MAX)
+      ? integerOption('nodes', values.nodes, CLUSTER_CHECK_DEFAULTS.nodes, 1, CLUSTER_CHECK_NODES_MAX)
       : integerOption('nodes', values.nodes, CHECK_DEFAULTS.nodes, 1, 64),
     clients: integerOption('clients', values.clients, cluster ? CLUSTER_CHECK_DEFAULTS.clients : CHECK_DEFAULTS.clients, 1, 64),
     faults: parseFaults(values.faults, cluster),
