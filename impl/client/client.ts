@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { ownerOf, unknownNode, type NodeId, type ObjectId, type Rights } from '../../model/index.ts';
 import { REQUEST_DEADLINE_MS, RETRY_DELAY_MS_MAX, RETRY_DELAY_MS_MIN } from '../limits.ts';
-import type { Clock, Logger, Random, TimerId, Transport } from '../ports.ts';
+import type { Clock, Logger, Random, Transport } from '../ports.ts';
 import {
   attenuateToken,
   CapabilityTokenCodec,
@@ -15,7 +15,8 @@ import {
   tokenErrorMessages,
 } from '../token/index.ts';
 import { decodeFrame, encodeFrame } from '../wire/frame.ts';
-import { WIRE_VERSION, type RequestBody, type WireOutput, type WireResult } from '../wire/messages.ts';
+import { WIRE_VERSION, type RequestBody, type WireOutput } from '../wire/messages.ts';
+import { InFlightRequest, type RequestContext } from './in-flight.ts';
 import { invalidInput, ok, refusedWith, type Outcome } from './outcome.ts';
 
 export interface ClientPorts {
@@ -61,10 +62,6 @@ export interface ClientStats {
   malformedFrames: number;
 }
 
-interface PendingRequest {
-  readonly settle: (result: WireResult) => void;
-}
-
 export class Client {
   readonly id: string;
   readonly stats: ClientStats = { requests: 0, retries: 0, indeterminate: 0, malformedFrames: 0 };
@@ -74,7 +71,8 @@ export class Client {
   private readonly deadlineMs: number;
   private readonly retryDelayMsMin: number;
   private readonly retryDelayMsMax: number;
-  private readonly pending = new Map<string, PendingRequest>();
+  private readonly pending = new Map<string, InFlightRequest>();
+  private readonly requestContext: RequestContext;
   private readonly attenuateToken: typeof attenuateToken;
   private readonly metadataNode: NodeId | undefined;
   private sequence = 0;
@@ -88,6 +86,18 @@ export class Client {
     this.retryDelayMsMax = options.retryDelayMsMax ?? RETRY_DELAY_MS_MAX;
     this.attenuateToken = options.attenuateToken ?? attenuateToken;
     this.metadataNode = options.metadataNode;
+    this.requestContext = {
+      clientId: this.id,
+      clock: ports.clock,
+      random: ports.random,
+      transport: ports.transport,
+      logger: ports.logger,
+      stats: this.stats,
+      pending: this.pending,
+      deadlineMs: this.deadlineMs,
+      retryDelayMsMin: this.retryDelayMsMin,
+      retryDelayMsMax: this.retryDelayMsMax,
+    };
     ports.transport.onFrame((from, frame) => this.receive(from, frame));
   }
 
@@ -154,58 +164,11 @@ export class Client {
     this.sequence += 1;
     this.stats.requests += 1;
     const frame = encodeFrame({ type: 'request', version: WIRE_VERSION, id, body });
-    const { clock, random, transport, logger } = this.ports;
-    const started = clock.now();
 
     return new Promise((resolve) => {
-      let timer: TimerId | undefined;
-      let attempt = 0;
-
-      const finish = (outcome: Outcome<WireOutput>): void => {
-        if (timer !== undefined) {
-          clock.clearTimer(timer);
-        }
-        this.pending.delete(id);
-        resolve(outcome);
-      };
-
-      const deadlineAt = started + this.deadlineMs;
-      const send = (): void => {
-        transport.send(owner, frame);
-        const remaining = deadlineAt - clock.now();
-        const backoff = Math.min(this.retryDelayMsMax, this.retryDelayMsMin * 2 ** attempt);
-        const delay = backoff * (0.5 + random.nextFloat() / 2);
-        if (remaining <= delay) {
-          // The last wait ends exactly at the deadline, so the request never outlives it.
-          timer = clock.setTimer(Math.max(0, remaining), () => {
-            timer = undefined;
-            this.stats.indeterminate += 1;
-            logger.warn({ client: this.id, node: owner, request: id, attempts: attempt + 1 }, 'request deadline passed');
-            finish({ kind: 'indeterminate', reason: `no answer from ${owner} within ${this.deadlineMs} ms` });
-          });
-          return;
-        }
-        timer = clock.setTimer(delay, () => {
-          timer = undefined;
-          attempt += 1;
-          this.stats.retries += 1;
-          logger.debug({ client: this.id, node: owner, request: id, attempt }, 'retrying request');
-          send();
-        });
-      };
-
-      this.pending.set(id, {
-        settle: (result) => {
-          if (result.ok === true) {
-            finish(ok(result.output));
-          } else if (result.ok === false) {
-            finish(refusedWith(result.refusal));
-          } else {
-            finish(invalidInput(`${owner} rejected request ${id}: ${result.message}`));
-          }
-        },
-      });
-      send();
+      const request = new InFlightRequest(this.requestContext, owner, id, frame, resolve);
+      this.pending.set(id, request);
+      request.send();
     });
   }
 

@@ -49,11 +49,14 @@ export const LogRecordCodec = t.union([CreateRecordCodec, DeriveRecordCodec, Rev
 
 export type LogRecord = t.TypeOf<typeof LogRecordCodec>;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export const encodeRecord = (record: LogRecord): Uint8Array =>
-  encoder.encode(JSON.stringify(LogRecordCodec.encode(record)));
+/** Encodes a record as UTF-8 JSON. Like frames, the bytes come from Node's shared pool of small
+ * buffers, so read the returned array through `byteOffset` and `byteLength`. */
+export const encodeRecord = (record: LogRecord): Uint8Array => {
+  const bytes = Buffer.from(JSON.stringify(LogRecordCodec.encode(record)), 'utf8');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+};
 
 /** Decodes one record payload. The log's checksum already passed, so a failure here means the
  * file was written by an incompatible version, not a torn write. */

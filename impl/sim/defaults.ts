@@ -33,5 +33,14 @@ export const DISK_TORN_WRITE_RATE = 0.5;
  * bounds a run whose timers keep rescheduling themselves. */
 export const CLOCK_RUN_EVENTS_MAX = 1_000_000;
 
+/** Simulated events, over all clocks, between two turns of the real event loop. Between events
+ * the clock waits only for promise continuations, which is cheaper than a turn of the loop. The
+ * turns let real timers, signals and output through during a long simulation. */
+export const CLOCK_EVENTS_PER_LOOP_TURN = 64;
+
 /** Maximum length of an endpoint id, in characters. */
 export const ENDPOINT_ID_LENGTH_MAX = 64;
+
+/** Events a trace that does not retain lines keeps unformatted before it formats and hashes them
+ * in one batch. It bounds the memory such a trace holds. */
+export const TRACE_UNFORMATTED_EVENTS_MAX = 1024;

@@ -13,6 +13,7 @@ import {
   NETWORK_DROP_RATE,
   NETWORK_DUPLICATE_RATE,
 } from './defaults.ts';
+import { copyBytes } from './bytes.ts';
 import type { SeededRandom } from './random.ts';
 import { digestBytes, type Trace } from './trace.ts';
 
@@ -234,6 +235,9 @@ export class SimNetwork {
 
   /** Returns whether frames from `from` to `to` are blocked by a partition or an isolation. */
   isBlocked(from: string, to: string): boolean {
+    if (this.blockedLinks.size === 0 && this.isolated.size === 0) {
+      return false;
+    }
     if (this.blockedLinks.has(linkKey(from, to))) {
       return true;
     }
@@ -276,9 +280,15 @@ export class SimNetwork {
       return;
     }
 
-    // `new Uint8Array(view)` copies, even for a Node Buffer, whose `slice()` would share memory.
-    const copy = new Uint8Array(frame);
-    this.trace.record('net-send', `${link} length=${copy.length} digest=${digestBytes(copy)}`);
+    const copy = copyBytes(frame);
+    const receiver = this.endpoints.get(to);
+    // Only the id of an endpoint that exists is known to hold no line break.
+    const details = `${link} length=${copy.length} digest=${digestBytes(copy)}`;
+    if (receiver === undefined) {
+      this.trace.record('net-send', details);
+    } else {
+      this.trace.recordUnchecked('net-send', details);
+    }
     for (const observer of this.sendObservers) {
       observer({ timeMs: this.clock.now(), from, to, frame: copy });
     }
@@ -291,7 +301,6 @@ export class SimNetwork {
     const duplicateDraw = this.random.nextFloat();
     const duplicateDelayMs = this.random.between(delayMsMin, delayMsMax);
 
-    const receiver = this.endpoints.get(to);
     if (receiver === undefined) {
       this.drop(link, 'unknown-endpoint');
       return;
@@ -313,12 +322,12 @@ export class SimNetwork {
       return;
     }
 
-    this.schedule(frameId, from, to, copy, receiver.incarnation, delayMs);
+    this.schedule(link, from, to, copy, receiver.incarnation, delayMs);
 
     if (consumeRule(this.duplicateRules, from, to) || duplicateDraw < duplicateRate) {
       const duplicateId = this.nextFrameId++;
-      this.trace.record('net-duplicate', `#${duplicateId} of #${frameId} ${from}->${to}`);
-      this.schedule(duplicateId, from, to, new Uint8Array(copy), receiver.incarnation, duplicateDelayMs);
+      this.trace.recordUnchecked('net-duplicate', `#${duplicateId} of #${frameId} ${from}->${to}`);
+      this.schedule(`#${duplicateId} ${from}->${to}`, from, to, copyBytes(copy), receiver.incarnation, duplicateDelayMs);
     }
   }
 
@@ -330,8 +339,9 @@ export class SimNetwork {
     }
   }
 
+  /** Delivers `frame` after `delayMs`. `link` names the frame in trace lines: `#<id> <from>-><to>`. */
   private schedule(
-    frameId: number,
+    link: string,
     from: string,
     to: string,
     frame: Uint8Array,
@@ -341,12 +351,11 @@ export class SimNetwork {
     this.inFlight++;
     this.clock.setTimer(delayMs, () => {
       this.inFlight--;
-      this.deliver(frameId, from, to, frame, receiverIncarnation);
+      this.deliver(link, from, to, frame, receiverIncarnation);
     });
   }
 
-  private deliver(frameId: number, from: string, to: string, frame: Uint8Array, receiverIncarnation: number): void {
-    const link = `#${frameId} ${from}->${to}`;
+  private deliver(link: string, from: string, to: string, frame: Uint8Array, receiverIncarnation: number): void {
     const receiver = this.endpoint(to);
 
     if (!receiver.up) {
@@ -367,7 +376,7 @@ export class SimNetwork {
       return;
     }
 
-    this.trace.record('net-deliver', link);
+    this.trace.recordUnchecked('net-deliver', link);
     handler(from, frame);
   }
 
@@ -409,6 +418,9 @@ const matches = (match: FrameMatch, from: string, to: string): boolean =>
 
 /** Uses up one application of the first rule that matches the link, and returns whether any matched. */
 const consumeRule = (rules: FrameRule[], from: string, to: string): boolean => {
+  if (rules.length === 0) {
+    return false;
+  }
   const index = rules.findIndex((rule) => matches(rule.match, from, to));
   const rule = rules[index];
   if (rule === undefined) {

@@ -138,18 +138,44 @@ const seedKey = (seed: Seed): string => {
 /**
  * Hashes a key into four 32-bit words: FNV-1a over the UTF-8 bytes, once per word with a
  * different offset basis, each result passed through the MurmurHash3 finalizer to spread bits.
+ * The four hashes run side by side in one pass over the bytes.
  */
 const hashKey = (key: string): readonly [number, number, number, number] => {
-  const bytes = utf8.encode(key);
-  const lane = (salt: number): number => {
-    let hash = (0x811c9dc5 ^ Math.imul(salt, 0x9e3779b9)) >>> 0;
-    for (const byte of bytes) {
-      hash ^= byte;
-      hash = Math.imul(hash, 0x01000193);
+  const bytes = utf8Bytes(key);
+  let lane1 = laneBasis(1);
+  let lane2 = laneBasis(2);
+  let lane3 = laneBasis(3);
+  let lane4 = laneBasis(4);
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index] as number;
+    lane1 = Math.imul(lane1 ^ byte, 0x01000193);
+    lane2 = Math.imul(lane2 ^ byte, 0x01000193);
+    lane3 = Math.imul(lane3 ^ byte, 0x01000193);
+    lane4 = Math.imul(lane4 ^ byte, 0x01000193);
+  }
+  return [
+    finalizeHash(lane1 ^ bytes.length),
+    finalizeHash(lane2 ^ bytes.length),
+    finalizeHash(lane3 ^ bytes.length),
+    finalizeHash(lane4 ^ bytes.length),
+  ];
+};
+
+/** FNV-1a offset basis of one of the four words of `hashKey`. */
+const laneBasis = (salt: number): number => (0x811c9dc5 ^ Math.imul(salt, 0x9e3779b9)) >>> 0;
+
+/** Returns the UTF-8 bytes of `text`. Keys are nearly always ASCII, whose bytes are the
+ * character codes, so those skip the encoder. */
+const utf8Bytes = (text: string): Uint8Array => {
+  const bytes = new Uint8Array(text.length);
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x80) {
+      return utf8.encode(text);
     }
-    return finalizeHash(hash ^ bytes.length);
-  };
-  return [lane(1), lane(2), lane(3), lane(4)];
+    bytes[index] = code;
+  }
+  return bytes;
 };
 
 const finalizeHash = (value: number): number => {

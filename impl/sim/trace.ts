@@ -4,6 +4,7 @@
  * of the trace stands for a whole run in determinism checks and failure reports.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { TRACE_UNFORMATTED_EVENTS_MAX } from './defaults.ts';
 
 /** Digits after the decimal point of the time at the start of each line. */
 const TIME_FRACTION_DIGITS = 3;
@@ -20,16 +21,33 @@ export interface TraceOptions {
   readonly sink?: (line: string) => void;
 }
 
+const KIND_PATTERN = /^[a-z][a-z0-9-]*$/;
+const LINE_BREAK_PATTERN = /[\r\n]/;
+
 /**
  * Append-only event trace. The kind is one word naming the event (`net-send`, `disk-crash`,
  * `note`). The details are free text, written so that equal events give equal lines.
+ *
+ * Recording only stores the time, kind and details. Lines are formatted and hashed later: when
+ * they are read, when `hash()` is called, or every TRACE_UNFORMATTED_EVENTS_MAX events in a trace
+ * that does not retain lines. A simulation that never reads its trace therefore pays for neither.
+ * With a sink, each line is formatted at once, because the sink receives it as it is recorded.
  */
 export class Trace {
   private readonly retained: string[] = [];
-  private readonly hasher: Hash = createHash('sha256');
+  /** SHA-256 of the lines formatted so far, created with the first of them, because a
+   * simulation that never reads its trace never needs it. */
+  private hasher: Hash | undefined;
   private count = 0;
   private readonly retainLines: boolean;
   private readonly sink: ((line: string) => void) | undefined;
+  /** Kinds that passed validation, so that each kind's pattern test runs once. */
+  private readonly validKinds = new Set<string>();
+
+  /** Recorded events not yet formatted, as parallel arrays. */
+  private unformattedTimes: number[] = [];
+  private unformattedKinds: string[] = [];
+  private unformattedDetails: string[] = [];
 
   constructor(
     private readonly clock: { now(): number },
@@ -41,22 +59,43 @@ export class Trace {
 
   /** Records one event at the current simulated time. */
   record(kind: string, details: string): void {
-    if (!/^[a-z][a-z0-9-]*$/.test(kind)) {
-      throw new RangeError(`invalid trace event kind ${JSON.stringify(kind)}: use lowercase letters, digits and dashes`);
-    }
-    if (/[\r\n]/.test(details)) {
+    if (LINE_BREAK_PATTERN.test(details)) {
       throw new RangeError(`invalid trace details ${JSON.stringify(details)}: a trace line must not contain a line break`);
     }
+    this.recordUnchecked(kind, details);
+  }
 
-    const time = formatTime(this.clock.now());
-    const line = details === '' ? `${time} ${kind}` : `${time} ${kind} ${details}`;
-
-    this.hasher.update(`${line}\n`);
-    this.count++;
-    if (this.retainLines) {
-      this.retained.push(line);
+  /**
+   * Records one event like `record`, without checking `details` for line breaks. The simulator
+   * uses it on its busiest paths, for details built only from numbers, fixed words and endpoint
+   * ids, which cannot contain a line break. The check reads the whole text, which would also
+   * make V8 flatten a string that was built by concatenation and may never be read.
+   */
+  recordUnchecked(kind: string, details: string): void {
+    if (!this.validKinds.has(kind)) {
+      if (!KIND_PATTERN.test(kind)) {
+        throw new RangeError(`invalid trace event kind ${JSON.stringify(kind)}: use lowercase letters, digits and dashes`);
+      }
+      this.validKinds.add(kind);
     }
-    this.sink?.(line);
+
+    this.count++;
+    if (this.sink !== undefined) {
+      const line = formatLine(this.clock.now(), kind, details);
+      this.runningHash().update(`${line}\n`);
+      if (this.retainLines) {
+        this.retained.push(line);
+      }
+      this.sink(line);
+      return;
+    }
+
+    this.unformattedTimes.push(this.clock.now());
+    this.unformattedKinds.push(kind);
+    this.unformattedDetails.push(details);
+    if (!this.retainLines && this.unformattedTimes.length >= TRACE_UNFORMATTED_EVENTS_MAX) {
+      this.formatPending();
+    }
   }
 
   /** Records a free-form line, such as the result of an operation or a check. */
@@ -74,6 +113,7 @@ export class Trace {
     if (!this.retainLines) {
       throw new Error('this trace does not retain lines: create it with retainLines: true to read them back');
     }
+    this.formatPending();
     return this.retained;
   }
 
@@ -86,9 +126,43 @@ export class Trace {
 
   /** Hex SHA-256 of `text()`, available whether or not lines are retained. */
   hash(): string {
-    return this.hasher.copy().digest('hex');
+    this.formatPending();
+    return this.runningHash().copy().digest('hex');
+  }
+
+  private runningHash(): Hash {
+    this.hasher ??= createHash('sha256');
+    return this.hasher;
+  }
+
+  /** Formats the unformatted events in record order, feeds them to the hash in one update, and
+   * retains them when the trace retains lines. */
+  private formatPending(): void {
+    const times = this.unformattedTimes;
+    if (times.length === 0) {
+      return;
+    }
+
+    let chunk = '';
+    for (let index = 0; index < times.length; index++) {
+      const line = formatLine(times[index] as number, this.unformattedKinds[index] as string, this.unformattedDetails[index] as string);
+      chunk += `${line}\n`;
+      if (this.retainLines) {
+        this.retained.push(line);
+      }
+    }
+    this.runningHash().update(chunk);
+
+    this.unformattedTimes = [];
+    this.unformattedKinds = [];
+    this.unformattedDetails = [];
   }
 }
+
+const formatLine = (timeMs: number, kind: string, details: string): string => {
+  const time = formatTime(timeMs);
+  return details === '' ? `${time} ${kind}` : `${time} ${kind} ${details}`;
+};
 
 /** Formats a simulated time in milliseconds for the start of a trace line. */
 export const formatTime = (timeMs: number): string =>
@@ -98,9 +172,18 @@ export const formatTime = (timeMs: number): string =>
  * distinguishes payloads in a trace line without printing them. */
 export const digestBytes = (bytes: Uint8Array): string => {
   let hash = 0x811c9dc5;
-  for (const byte of bytes) {
-    hash ^= byte;
+  for (let index = 0; index < bytes.length; index++) {
+    hash ^= bytes[index] as number;
     hash = Math.imul(hash, 0x01000193);
   }
-  return (hash >>> 0).toString(16).padStart(8, '0');
+  // Four table lookups cost less than `toString(16)` and padding, and give the same text.
+  return (
+    (HEX_BYTES[hash >>> 24] as string) +
+    (HEX_BYTES[(hash >>> 16) & 0xff] as string) +
+    (HEX_BYTES[(hash >>> 8) & 0xff] as string) +
+    (HEX_BYTES[hash & 0xff] as string)
+  );
 };
+
+/** Two lowercase hex digits of every byte value, by value. */
+const HEX_BYTES: ReadonlyArray<string> = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));

@@ -8,7 +8,8 @@ import { countOf } from './message.ts';
 
 const ALPHABET_PATTERN = /^[A-Za-z0-9_-]*$/;
 
-export const encodeBase64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
+export const encodeBase64url = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 
 /** Decodes `text`, or returns a message naming the first problem. */
 export const decodeBase64url = (text: string): E.Either<string, Uint8Array> => {
@@ -33,7 +34,8 @@ export const decodeBase64url = (text: string): E.Either<string, Uint8Array> => {
     return E.left('token is not canonical base64url: its last character sets bits that encode no byte');
   }
 
-  return E.right(new Uint8Array(bytes));
+  // A view, not a copy: the Buffer is this call's own, usually a slice of Node's shared pool.
+  return E.right(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 };
 
 const formatCodePoint = (codePoint: number): string =>

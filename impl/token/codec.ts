@@ -14,6 +14,7 @@ import * as t from 'io-ts';
 import { invariant } from '../../model/index.ts';
 import { TOKEN_LENGTH_MAX } from '../limits.ts';
 import { decodeBase64url, encodeBase64url } from './base64url.ts';
+import { recalledToken, rememberToken } from './decode-cache.ts';
 import { isToken } from './guard.ts';
 import { countOf } from './message.ts';
 import { parseTokenBytes } from './read.ts';
@@ -35,6 +36,11 @@ export const decodeTokenString = (input: unknown): E.Either<string, Token> => {
     return E.left(`token has ${countOf(input.length, 'character')}; a token has at most ${TOKEN_LENGTH_MAX}`);
   }
 
+  const recalled = recalledToken(input);
+  if (recalled !== undefined) {
+    return E.right(recalled);
+  }
+
   const bytes = decodeBase64url(input);
   if (E.isLeft(bytes)) {
     return bytes;
@@ -46,6 +52,7 @@ export const decodeTokenString = (input: unknown): E.Either<string, Token> => {
   }
 
   invariant(encodeToken(token.right) === input, 'a token string passed every check but does not re-encode to itself');
+  rememberToken(input, token.right);
   return token;
 };
 

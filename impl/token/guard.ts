@@ -3,7 +3,7 @@
  * backs the codec's `is` and guards encoding, so a token that cannot be encoded canonically is
  * caught before any byte is written.
  */
-import { ALL_RIGHTS, isObjectId, rightsOf } from '../../model/index.ts';
+import { ALL_RIGHTS, isObjectId } from '../../model/index.ts';
 import { CAVEATS_MAX, SLOT_VERSION_MAX, SLOTS_PER_OBJECT_MAX, TOKEN_OBJECT_ID_BYTES_MAX } from '../limits.ts';
 import { MAC_BYTES } from './format.ts';
 import type { Token } from './token.ts';
@@ -42,7 +42,8 @@ export const unsignedTokenProblem = (value: unknown): string | undefined => {
   if (typeof object !== 'string' || !isObjectId(object)) {
     return `token object must be an object id <owner>/<serial>, got ${describe(object)}`;
   }
-  if (Buffer.byteLength(object, 'utf8') > TOKEN_OBJECT_ID_BYTES_MAX) {
+  // A valid object id is ASCII, so its length in characters is its length in UTF-8 bytes.
+  if (object.length > TOKEN_OBJECT_ID_BYTES_MAX) {
     return `token object id is longer than ${TOKEN_OBJECT_ID_BYTES_MAX} bytes`;
   }
 
@@ -79,13 +80,21 @@ export const unsignedTokenProblem = (value: unknown): string | undefined => {
 const isIntegerIn = (value: unknown, min: number, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 
+/** Returns whether `value` is the model's canonical form of a set of rights, as `rightsOf` builds
+ * it: distinct known rights in the order of ALL_RIGHTS. */
 const isCanonicalRights = (value: unknown): boolean => {
   if (!Array.isArray(value)) {
     return false;
   }
-  const known = value.filter((right): right is (typeof ALL_RIGHTS)[number] => ALL_RIGHTS.includes(right));
-  const canonical = rightsOf(...known);
-  return canonical.length === value.length && canonical.every((right, index) => right === value[index]);
+  let previous = -1;
+  for (let index = 0; index < value.length; index++) {
+    const position = ALL_RIGHTS.indexOf(value[index] as (typeof ALL_RIGHTS)[number]);
+    if (position <= previous) {
+      return false;
+    }
+    previous = position;
+  }
+  return true;
 };
 
 /** Maximum length of a field description in a message, in characters. */

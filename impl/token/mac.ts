@@ -10,8 +10,17 @@ import type { OwnerKey } from './key.ts';
 import type { UnsignedToken } from './token.ts';
 import { encodeCaveat, encodeMintedPart } from './write.ts';
 
-const hmac = (key: KeyObject | Uint8Array, data: Uint8Array): Uint8Array =>
-  new Uint8Array(createHmac('sha256', key).update(data).digest());
+/** Returns HMAC-SHA256 of `data`. The digest is read as a string in Node's `binary` (latin1)
+ * encoding, one character per byte. A Buffer digest gets memory of its own outside the JavaScript
+ * heap, which costs more to allocate and to free than the whole conversion. */
+const hmac = (key: KeyObject | Uint8Array, data: Uint8Array): Uint8Array => {
+  const digest = createHmac('sha256', key).update(data).digest('binary');
+  const mac = new Uint8Array(digest.length);
+  for (let index = 0; index < digest.length; index++) {
+    mac[index] = digest.charCodeAt(index);
+  }
+  return mac;
+};
 
 /** Moves the chain past caveat `index` (counted from 0): needs the current MAC, not the owner's key. */
 export const chainCaveat = (mac: Uint8Array, index: number, caveat: Rights): Uint8Array =>

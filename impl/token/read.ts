@@ -20,7 +20,7 @@ class Reader {
 
   take(count: number, field: string): E.Either<string, Uint8Array> {
     if (this.offset + count > this.bytes.length) {
-      return E.left(`token ends after ${countOf(this.bytes.length, 'byte')}, inside its ${field}; it was probably truncated`);
+      return this.truncated(field);
     }
     const slice = this.bytes.subarray(this.offset, this.offset + count);
     this.offset += count;
@@ -28,11 +28,26 @@ class Reader {
   }
 
   byte(field: string): E.Either<string, number> {
-    return E.map((slice: Uint8Array) => slice[0] as number)(this.take(1, field));
+    if (this.offset + 1 > this.bytes.length) {
+      return this.truncated(field);
+    }
+    return E.right(this.bytes[this.offset++] as number);
   }
 
+  /** Reads an unsigned 32-bit big-endian integer. */
   u32(field: string): E.Either<string, number> {
-    return E.map((slice: Uint8Array) => Buffer.from(slice).readUInt32BE(0))(this.take(U32_BYTES, field));
+    if (this.offset + U32_BYTES > this.bytes.length) {
+      return this.truncated(field);
+    }
+    const bytes = this.bytes;
+    const at = this.offset;
+    this.offset += U32_BYTES;
+    // The top byte is multiplied rather than shifted, because a shift by 24 could set the sign bit.
+    return E.right((bytes[at] as number) * 0x1000000 + (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number)));
+  }
+
+  private truncated(field: string): E.Either<string, never> {
+    return E.left(`token ends after ${countOf(this.bytes.length, 'byte')}, inside its ${field}; it was probably truncated`);
   }
 
   remaining(): number {

@@ -11,21 +11,33 @@ export const encodeMintedPart = (token: UnsignedToken): Uint8Array => {
   const problem = unsignedTokenProblem(token);
   invariant(problem === undefined, `cannot encode an invalid token: ${problem}`);
 
-  const object = Buffer.from(token.object, 'utf8');
+  // A valid object id is ASCII (OBJECT_ID_PATTERN), so each character is one UTF-8 byte.
+  const object = token.object;
   const rights = token.kind === 'capability' ? rightsToBits(token.rights) : 0;
 
-  const bytes = Buffer.alloc(HEADER_BYTES + object.length + 2 * U32_BYTES + 1);
+  const bytes = new Uint8Array(HEADER_BYTES + object.length + 2 * U32_BYTES + 1);
   let offset = 0;
-  offset = bytes.writeUInt8(TOKEN_FORMAT_VERSION, offset);
-  offset = bytes.writeUInt8(KIND_CODES[token.kind], offset);
-  offset = bytes.writeUInt8(object.length, offset);
-  offset += object.copy(bytes, offset);
-  offset = bytes.writeUInt32BE(token.slot, offset);
-  offset = bytes.writeUInt32BE(token.version, offset);
-  offset = bytes.writeUInt8(rights, offset);
+  bytes[offset++] = TOKEN_FORMAT_VERSION;
+  bytes[offset++] = KIND_CODES[token.kind];
+  bytes[offset++] = object.length;
+  for (let index = 0; index < object.length; index++) {
+    bytes[offset++] = object.charCodeAt(index);
+  }
+  offset = writeUint32(bytes, offset, token.slot);
+  offset = writeUint32(bytes, offset, token.version);
+  bytes[offset++] = rights;
   invariant(offset === bytes.length, `minted part encoded to ${offset} of ${bytes.length} bytes`);
 
-  return new Uint8Array(bytes);
+  return bytes;
+};
+
+/** Writes `value` as 4 bytes big-endian at `offset` and returns the offset after them. */
+const writeUint32 = (bytes: Uint8Array, offset: number, value: number): number => {
+  bytes[offset] = value >>> 24;
+  bytes[offset + 1] = (value >>> 16) & 0xff;
+  bytes[offset + 2] = (value >>> 8) & 0xff;
+  bytes[offset + 3] = value & 0xff;
+  return offset + U32_BYTES;
 };
 
 /** Encodes caveat `index` (counted from 0) for the MAC chain: one byte of index, then one byte of rights. */

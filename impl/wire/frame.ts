@@ -6,11 +6,17 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { FRAME_BYTES_MAX } from '../limits.ts';
 import { MessageCodec, type Message } from './messages.ts';
+import { INVALID, quickDecode } from './quick-decode.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
-const encoder = new TextEncoder();
 
-export const encodeFrame = (message: Message): Uint8Array => encoder.encode(JSON.stringify(MessageCodec.encode(message)));
+/** Encodes a message as UTF-8 JSON. The bytes come from Node's shared pool of small buffers,
+ * which is cheaper than memory of their own. So the returned array's `buffer` may hold other
+ * data: read it through `byteOffset` and `byteLength`. */
+export const encodeFrame = (message: Message): Uint8Array => {
+  const bytes = Buffer.from(JSON.stringify(MessageCodec.encode(message)), 'utf8');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+};
 
 const describeErrors = (errors: t.Errors): string => {
   const first = errors[0];
@@ -44,6 +50,11 @@ export const decodeFrame = (frame: Uint8Array): E.Either<string, Message> => {
   } catch {
     return E.left(`frame is not valid JSON (${frame.byteLength} bytes)`);
   }
+  const quick = quickDecode(MessageCodec, parsed);
+  if (quick !== INVALID) {
+    return E.right(quick as Message);
+  }
+  // Decode again with error reports, only to say what is wrong.
   const decoded = MessageCodec.decode(parsed);
   return E.isLeft(decoded) ? E.left(`frame is not a valid message: ${describeErrors(decoded.left)}`) : decoded;
 };

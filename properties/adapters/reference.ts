@@ -1,28 +1,74 @@
 /** The reference implementation on the deterministic simulator, as a `CapabilitySystem`. */
-import * as E from 'fp-ts/lib/Either.js';
 import type { Client } from '../../impl/client/client.ts';
 import { SimCluster, type SimClusterOptions } from '../../impl/sim/cluster.ts';
-import {
-  CapabilityTokenCodec,
-  encodeToken,
-  RevokerTokenCodec,
-  tokenToCapability,
-  tokenToRevoker,
-} from '../../impl/token/index.ts';
-import { nodeId, objectId, ownerOf, rightsOf, ALL_RIGHTS, type NodeId } from '../../model/index.ts';
+import type { Capability, NodeId, Revoker } from '../../model/index.ts';
 import type { CapabilitySystem, FaultKind, NetworkFaultRates, SentMessage, TokenText } from '../adapter.ts';
 import type { ForgeMutation } from '../history/command.ts';
 import { ownerBehaviourOf, type Mutant } from '../mutants.ts';
+import { forgeReferenceCapability, forgeReferenceRevoker, inspectReferenceCapability, inspectReferenceRevoker } from './tokens.ts';
 
 const decoder = new TextDecoder();
 
-/** Pulls the request id out of a frame without a full decode; `null` when there is none. */
+/** Bytes at the start of a frame that are searched for the request id. */
+const REQUEST_ID_SEARCH_BYTES = 256;
+
+/** Maximum length of a request id taken from a frame, in characters. */
+const REQUEST_ID_LENGTH_MAX = 64;
+
+/** `"id":"` in ASCII. */
+const ID_KEY = [0x22, 0x69, 0x64, 0x22, 0x3a, 0x22];
+
+const QUOTE = 0x22;
+
+/**
+ * Pulls the request id out of a frame without a full decode: the first `"id":"<id>"`, with 1 to
+ * REQUEST_ID_LENGTH_MAX characters and no quote in the id, that ends within the frame's first
+ * REQUEST_ID_SEARCH_BYTES bytes. Returns `null` when there is none. The adapter runs this on every
+ * frame sent, so it scans bytes and decodes text only in the cases the scan leaves open.
+ */
 const requestIdOf = (frame: Uint8Array): string | null => {
-  const match = /"id":"([^"]{1,64})"/.exec(decoder.decode(frame.subarray(0, 256)));
+  const end = Math.min(frame.length, REQUEST_ID_SEARCH_BYTES);
+  const keyAt = indexOfBytes(frame, ID_KEY, end);
+  if (keyAt === -1) {
+    // UTF-8 decoding makes these ASCII characters only from these bytes, so the text lacks them too.
+    return null;
+  }
+
+  const start = keyAt + ID_KEY.length;
+  let id = '';
+  for (let index = start; index < end && index - start <= REQUEST_ID_LENGTH_MAX; index++) {
+    const byte = frame[index] as number;
+    if (byte === QUOTE) {
+      return index === start ? requestIdOfText(frame) : id;
+    }
+    if (byte >= 0x80) {
+      // A character of more than one byte: the text search counts characters as the regex does.
+      return requestIdOfText(frame);
+    }
+    id += String.fromCharCode(byte);
+  }
+  return requestIdOfText(frame);
+};
+
+/** Runs the same search on the decoded text, for the frames that the byte scan cannot settle. */
+const requestIdOfText = (frame: Uint8Array): string | null => {
+  const match = /"id":"([^"]{1,64})"/.exec(decoder.decode(frame.subarray(0, REQUEST_ID_SEARCH_BYTES)));
   return match?.[1] ?? null;
 };
 
-const UNKNOWN_NODE = nodeId('unknown');
+/** Returns the index of the first occurrence of `pattern` that ends at or before `end`, or -1. */
+const indexOfBytes = (bytes: Uint8Array, pattern: ReadonlyArray<number>, end: number): number => {
+  for (let index = 0; index + pattern.length <= end; index++) {
+    let matched = 0;
+    while (matched < pattern.length && bytes[index + matched] === pattern[matched]) {
+      matched++;
+    }
+    if (matched === pattern.length) {
+      return index;
+    }
+  }
+  return -1;
+};
 
 export class ReferenceSystem implements CapabilitySystem {
   readonly name: string;
@@ -34,6 +80,10 @@ export class ReferenceSystem implements CapabilitySystem {
 
   private readonly sent: SentMessage[] = [];
   private readonly tearing = new Set<NodeId>();
+  /** Model values of the tokens inspected so far, `undefined` for text that is not one. A recorded
+   * run reads each token several times, and the values are immutable, so one serves every read. */
+  private readonly inspectedCapabilities = new Map<TokenText, Capability | undefined>();
+  private readonly inspectedRevokers = new Map<TokenText, Revoker | undefined>();
 
   constructor(options: SimClusterOptions & { readonly mutant?: Mutant }) {
     const mutant = options.mutant;
@@ -90,39 +140,30 @@ export class ReferenceSystem implements CapabilitySystem {
     return this.client(client).invoke(cap, action);
   }
 
-  inspectCapability(cap: TokenText) {
-    const decoded = CapabilityTokenCodec.decode(cap);
-    return E.isLeft(decoded) ? undefined : tokenToCapability(decoded.right);
+  inspectCapability(cap: TokenText): Capability | undefined {
+    if (this.inspectedCapabilities.has(cap)) {
+      return this.inspectedCapabilities.get(cap);
+    }
+    const value = inspectReferenceCapability(cap);
+    this.inspectedCapabilities.set(cap, value);
+    return value;
   }
 
-  inspectRevoker(revoker: TokenText) {
-    const decoded = RevokerTokenCodec.decode(revoker);
-    return E.isLeft(decoded) ? undefined : tokenToRevoker(decoded.right);
+  inspectRevoker(revoker: TokenText): Revoker | undefined {
+    if (this.inspectedRevokers.has(revoker)) {
+      return this.inspectedRevokers.get(revoker);
+    }
+    const value = inspectReferenceRevoker(revoker);
+    this.inspectedRevokers.set(revoker, value);
+    return value;
   }
 
   forgeCapability(cap: TokenText, mutation: ForgeMutation): TokenText {
-    const decoded = CapabilityTokenCodec.decode(cap);
-    if (E.isLeft(decoded)) {
-      return cap;
-    }
-    const token = decoded.right;
-    switch (mutation) {
-      case 'amplify-rights':
-        return encodeToken({ ...token, rights: rightsOf(...ALL_RIGHTS) });
-      case 'bump-version':
-        return encodeToken({ ...token, version: token.version + 1 });
-      case 'other-slot':
-        return encodeToken({ ...token, slot: token.slot + 1 });
-      case 'unknown-object':
-        return encodeToken({ ...token, object: objectId(ownerOf(token.object), 1_000_000) });
-      case 'unknown-node':
-        return encodeToken({ ...token, object: objectId(UNKNOWN_NODE, 0) });
-    }
+    return forgeReferenceCapability(cap, mutation);
   }
 
   forgeRevoker(revoker: TokenText): TokenText {
-    const decoded = RevokerTokenCodec.decode(revoker);
-    return E.isLeft(decoded) ? revoker : encodeToken({ ...decoded.right, version: decoded.right.version + 1 });
+    return forgeReferenceRevoker(revoker);
   }
 
   crash(node: NodeId): void {

@@ -37,36 +37,42 @@ export const candidatesAt = (
   inputKeys: ReadonlyArray<string>,
   placement: Placement,
 ): ReadonlyArray<number> => {
+  // The search calls this at every node, so it uses plain loops and allocates little.
   let earliestEnd = Infinity;
-  const clientsEndingThen = new Set<string>();
-  for (const [index, op] of ops.entries()) {
-    if (placement.isPlaced(index) || op.expected === null) {
-      continue;
-    }
-    if (op.end < earliestEnd) {
+  for (let index = 0; index < ops.length; index++) {
+    const op = ops[index] as SearchOp;
+    if (op.expected !== null && op.end < earliestEnd && !placement.isPlaced(index)) {
       earliestEnd = op.end;
-      clientsEndingThen.clear();
     }
-    if (op.end === earliestEnd) {
-      clientsEndingThen.add(op.recorded.client);
+  }
+  const clientsEndingThen: string[] = [];
+  for (let index = 0; index < ops.length; index++) {
+    const op = ops[index] as SearchOp;
+    if (op.expected !== null && op.end === earliestEnd && !placement.isPlaced(index) && !clientsEndingThen.includes(op.recorded.client)) {
+      clientsEndingThen.push(op.recorded.client);
     }
   }
 
-  const indeterminateInputs = new Set<string>();
-  return order.filter((index) => {
+  const candidates: number[] = [];
+  let indeterminateInputs: Set<string> | undefined;
+  for (const index of order) {
     const op = ops[index] as SearchOp;
     if (placement.isPlaced(index) || op.start > earliestEnd) {
-      return false;
+      continue;
     }
-    if (op.start === earliestEnd && clientsEndingThen.has(op.recorded.client) && op.end !== earliestEnd) {
-      return false;
+    if (op.start === earliestEnd && op.end !== earliestEnd && clientsEndingThen.includes(op.recorded.client)) {
+      continue;
     }
     if (op.expected !== null) {
-      return true;
+      candidates.push(index);
+      continue;
     }
     const key = inputKeys[index] as string;
-    const isFirst = !indeterminateInputs.has(key);
-    indeterminateInputs.add(key);
-    return isFirst;
-  });
+    indeterminateInputs ??= new Set<string>();
+    if (!indeterminateInputs.has(key)) {
+      indeterminateInputs.add(key);
+      candidates.push(index);
+    }
+  }
+  return candidates;
 };

@@ -66,9 +66,42 @@ export const clientStreamArbitrary = (nodeCount: number, commandsMax: number): f
     { minLength: 1, maxLength: commandsMax, size: 'max' },
   );
 
+/** The parts of a history that depend only on the cluster's size. */
+interface SizedParts {
+  readonly streams: fc.Arbitrary<ReadonlyArray<ReadonlyArray<ClientCommand>>>;
+  readonly faults: fc.Arbitrary<ReadonlyArray<TimedFault>>;
+  readonly rates: fc.Arbitrary<FaultRates>;
+}
+
 export const distributedHistoryArbitrary = (options: DistributedOptions = {}): fc.Arbitrary<DistributedHistory> => {
   const faults = options.faults ?? ALL;
   const horizonMs = options.horizonMs ?? 600;
+
+  // Arbitraries hold no state, so the parts for one cluster size are built once per campaign
+  // rather than for every history, and generate the same values either way.
+  const partsBySize = new Map<string, SizedParts>();
+  const partsFor = (nodeCount: number, clientCount: number): SizedParts => {
+    const key = `${nodeCount} ${clientCount}`;
+    const known = partsBySize.get(key);
+    if (known !== undefined) {
+      return known;
+    }
+    const stream = clientStreamArbitrary(nodeCount, options.commandsPerClientMax ?? 25);
+    const timed: fc.Arbitrary<TimedFault> = fc.record({
+      atMs: fc.integer({ min: 0, max: horizonMs }),
+      fault: faultArbitrary(nodeCount, clientCount, faults),
+    });
+    const parts: SizedParts = {
+      streams: fc.array(stream, { minLength: clientCount, maxLength: clientCount }),
+      faults: fc
+        .array(timed, { maxLength: options.faultCountMax ?? 8, size: 'max' })
+        .map((list) => [...list].sort((a, b) => a.atMs - b.atMs)),
+      rates: ratesArbitrary(faults),
+    };
+    partsBySize.set(key, parts);
+    return parts;
+  };
+
   return fc
     .record({
       nodeCount: fc.integer({ min: options.nodeCountMin ?? 1, max: options.nodeCountMax ?? 4 }),
@@ -76,20 +109,14 @@ export const distributedHistoryArbitrary = (options: DistributedOptions = {}): f
       seed: fc.integer(),
     })
     .chain(({ nodeCount, clientCount, seed }) => {
-      const stream = clientStreamArbitrary(nodeCount, options.commandsPerClientMax ?? 25);
-      const timed: fc.Arbitrary<TimedFault> = fc.record({
-        atMs: fc.integer({ min: 0, max: horizonMs }),
-        fault: faultArbitrary(nodeCount, clientCount, faults),
-      });
+      const parts = partsFor(nodeCount, clientCount);
       return fc.record({
         nodeCount: fc.constant(nodeCount),
         clientCount: fc.constant(clientCount),
         seed: fc.constant(seed),
-        streams: fc.array(stream, { minLength: clientCount, maxLength: clientCount }),
-        faults: fc
-          .array(timed, { maxLength: options.faultCountMax ?? 8, size: 'max' })
-          .map((list) => [...list].sort((a, b) => a.atMs - b.atMs)),
-        rates: ratesArbitrary(faults),
+        streams: parts.streams,
+        faults: parts.faults,
+        rates: parts.rates,
       });
     });
 };

@@ -204,6 +204,55 @@ describe('SimClock', () => {
     expect(order).toEqual(['continuation', 'second continuation', 'next timer']);
   });
 
+  it('runs long continuation chains before the next timer', async () => {
+    const clock = new SimClock();
+    const order: string[] = [];
+    const waited = new Promise<void>((resolve) => clock.setTimer(1, resolve));
+    void waited.then(async () => {
+      for (let hop = 0; hop < 10_000; hop++) {
+        await Promise.resolve();
+      }
+      order.push('chain done');
+    });
+    clock.setTimer(1, () => order.push('next timer'));
+
+    await clock.runUntilIdle();
+
+    expect(order).toEqual(['chain done', 'next timer']);
+  });
+
+  it('runs continuations queued before a run starts', async () => {
+    const clock = new SimClock();
+    const order: string[] = [];
+    void (async () => {
+      for (let hop = 0; hop < 1_000; hop++) {
+        await Promise.resolve();
+      }
+      order.push('chain done');
+    })();
+    clock.setTimer(0, () => order.push('timer'));
+
+    await clock.runUntilIdle();
+
+    expect(order).toEqual(['chain done', 'timer']);
+  });
+
+  it('lets real timers run during a long run', async () => {
+    const clock = new SimClock();
+    const tick = (): void => {
+      clock.setTimer(1, tick);
+    };
+    clock.setTimer(1, tick);
+    let realTimerFired = false;
+    setTimeout(() => {
+      realTimerFired = true;
+    }, 0);
+
+    await clock.runFor(20_000);
+
+    expect(realTimerFired).toBe(true);
+  });
+
   it('fires random timers sorted by due time then order', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 60 }), async (delays) => {

@@ -35,9 +35,9 @@ const FORBIDDEN_CRYPTO_IMPORTS = new Set([
   'webcrypto',
 ]);
 
-/** `setImmediate` lets promise continuations finish between simulated events and carries no time.
- * Only the clock may use it. */
-const SET_IMMEDIATE_ALLOWED_IN = new Set(['clock.ts']);
+/** `setImmediate` and `process.nextTick` let promise continuations finish between simulated
+ * events and carry no time. Only the clock may use them. */
+const LOOP_SCHEDULING_ALLOWED_IN = new Set(['clock.ts']);
 
 /** Lists every use of real time or real randomness in a TypeScript source, as `file:line text`. */
 const findNondeterminism = (fileName: string, source: string): string[] => {
@@ -55,13 +55,16 @@ const findNondeterminism = (fileName: string, source: string): string[] => {
       if (!isMemberName && FORBIDDEN_IDENTIFIERS.has(node.text)) {
         report(node, node.text);
       }
-      if (!isMemberName && node.text === 'setImmediate' && !SET_IMMEDIATE_ALLOWED_IN.has(fileName)) {
+      if (!isMemberName && node.text === 'setImmediate' && !LOOP_SCHEDULING_ALLOWED_IN.has(fileName)) {
         report(node, node.text);
       }
     }
     if (ts.isPropertyAccessExpression(node)) {
       const member = `${node.expression.getText(file)}.${node.name.text}`;
       if (FORBIDDEN_MEMBERS.has(member)) {
+        report(node, member);
+      }
+      if (member === 'process.nextTick' && !LOOP_SCHEDULING_ALLOWED_IN.has(fileName)) {
         report(node, member);
       }
     }
@@ -105,6 +108,7 @@ describe('simulator purity', () => {
       'const e = process.hrtime.bigint();',
       'const f = crypto.randomUUID();',
       'const g = { Date: 1 }.Date;',
+      'process.nextTick(() => undefined);',
     ].join('\n');
 
     const findings = findNondeterminism('example.ts', source);
@@ -122,6 +126,7 @@ describe('simulator purity', () => {
       'example.ts:9 process.hrtime',
       'example.ts:10 crypto.randomUUID',
       'example.ts:11 Date',
+      'example.ts:12 process.nextTick',
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SimClock } from '../../impl/sim/clock.ts';
+import { TRACE_UNFORMATTED_EVENTS_MAX } from '../../impl/sim/defaults.ts';
 import { digestBytes, formatTime, Trace } from '../../impl/sim/trace.ts';
 import { traceLogger } from '../../impl/sim/trace-logger.ts';
 
@@ -55,6 +56,47 @@ describe('Trace', () => {
     expect(() => unretained.lines()).toThrow(/does not retain lines/);
   });
 
+  it('keeps the time of recording until read', async () => {
+    const clock = new SimClock();
+    const trace = new Trace(clock);
+    trace.record('net-send', 'early');
+    await clock.advanceTo(5);
+
+    expect(trace.lines()).toEqual(['     0.000 net-send early']);
+  });
+
+  it('hashes alike across formatting batches', () => {
+    const clock = new SimClock();
+    const retained = new Trace(clock);
+    const unretained = new Trace(clock, { retainLines: false });
+    const count = 2 * TRACE_UNFORMATTED_EVENTS_MAX + 7;
+
+    for (let index = 0; index < count; index++) {
+      for (const trace of [retained, unretained]) {
+        trace.recordUnchecked('disk-append', `n${index % 3} offset=${index}`);
+      }
+      if (index === TRACE_UNFORMATTED_EVENTS_MAX) {
+        expect(unretained.hash()).toBe(sha256(retained.text()));
+      }
+    }
+
+    expect(unretained.length).toBe(count);
+    expect(unretained.hash()).toBe(retained.hash());
+    expect(retained.hash()).toBe(sha256(retained.text()));
+  });
+
+  it('records unchecked lines like checked ones', () => {
+    const checked = new Trace(new SimClock());
+    const unchecked = new Trace(new SimClock());
+
+    checked.record('net-deliver', '#1 a->b');
+    unchecked.recordUnchecked('net-deliver', '#1 a->b');
+
+    expect(unchecked.lines()).toEqual(checked.lines());
+    expect(unchecked.hash()).toBe(checked.hash());
+    expect(() => unchecked.recordUnchecked('Bad Kind', 'x')).toThrow(/invalid trace event kind/);
+  });
+
   it('rejects malformed kinds and details', () => {
     const trace = new Trace(new SimClock());
     expect(() => trace.record('Bad Kind', 'x')).toThrow(/invalid trace event kind/);
@@ -71,6 +113,13 @@ describe('Trace', () => {
     expect(digestBytes(new Uint8Array(0))).toBe('811c9dc5');
     expect(digestBytes(new TextEncoder().encode('a'))).toBe('e40c292c');
     expect(digestBytes(new TextEncoder().encode('foobar'))).toBe('bf9cf968');
+  });
+
+  it('pads digests to 8 hex digits', () => {
+    const digests = Array.from({ length: 256 }, (_, byte) => digestBytes(Uint8Array.of(byte)));
+
+    expect(digestBytes(Uint8Array.of(0))).toBe('050c5d1f');
+    expect(digests.every((digest) => /^[0-9a-f]{8}$/.test(digest))).toBe(true);
   });
 });
 
