@@ -16,7 +16,7 @@ import type { CheckOptions } from './check-options.ts';
 import { table, type CommandIo } from './check-command.ts';
 import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
-import { listenForStopSignals } from './stop-signals.ts';
+import { listenForStopSignals, type StopSignal } from './stop-signals.ts';
 
 /** Generator settings of the cluster histories, chosen so that faults land while the clients run.
  * Without faults, a history's streams take some tens of milliseconds on loopback. Each kill adds
@@ -28,14 +28,14 @@ const CLUSTER_HISTORY = {
   outageMsMax: 200,
 } as const;
 
-/** Exit status after SIGINT or SIGTERM, as shells report a command ended by SIGINT. */
-const INTERRUPTED_EXIT = 130;
+/** Exit status after a stop signal, as shells report a command the signal ended: 128 plus its number. */
+const INTERRUPTED_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 const summaryRows = (options: CheckOptions, result: ClusterCampaignResult): Array<readonly [string, string]> => {
   const stats: CampaignStats = result.stats;
   const seconds = result.durationMs / 1000;
   return [
-    ['implementation', `${systemName(options)} on ${options.nodes} node processes`],
+    ['implementation', `${systemName(options)} on ${plural(options.nodes, 'node process', 'node processes')}`],
     ['seed', `${options.seed} (generates the histories; their timing is real and differs between runs)`],
     ['histories', String(stats.histories)],
     ['operations', String(stats.operations)],
@@ -47,6 +47,8 @@ const summaryRows = (options: CheckOptions, result: ClusterCampaignResult): Arra
 };
 
 /** The name of the system under test: the --impl, or `command:PROGRAM` for nodes that --node-command starts. */
+const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+
 const systemName = (options: CheckOptions): string =>
   options.nodeCommand === undefined ? options.impl : `command:${basename(options.nodeCommand[0] ?? '')}`;
 
@@ -82,7 +84,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     }
   };
   say(
-    `shardcap check: ${options.runs} histories against ${systemName(options)} on a local cluster of ${options.nodes} node processes, ` +
+    `shardcap check: ${options.runs} histories against ${systemName(options)} on a local cluster of ${plural(options.nodes, 'node process', 'node processes')}, ` +
       `seed ${options.seed}; timing is real, so a run is not reproducible and a failing history is kept in a file\n`,
   );
 
@@ -101,7 +103,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
   }
 
   const progress = options.json ? undefined : createProgress(io.stderr, io.stderrIsTty);
-  let result: ClusterCampaignResult | 'interrupted';
+  let result: ClusterCampaignResult | StopSignal;
   try {
     const campaign = runClusterCampaign({
       cluster,
@@ -113,15 +115,21 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       ...(options.nodeCommand === undefined ? {} : { name: systemName(options) }),
       ...(progress === undefined ? {} : { onProgress: progress.update }),
     });
-    result = await Promise.race([campaign, signals.first.then(() => 'interrupted' as const)]);
+    // After a stop signal the history in progress still runs against the stopped nodes, so its
+    // failure is expected and dropped.
+    campaign.catch(() => undefined);
+    result = await Promise.race([campaign, signals.first]);
   } finally {
     progress?.done();
     await cluster.stop();
     signals.dispose();
   }
-  if (result === 'interrupted') {
-    io.stderr('shardcap check: interrupted; the cluster is stopped\n');
-    return INTERRUPTED_EXIT;
+  if (result === 'SIGINT' || result === 'SIGTERM') {
+    io.stderr(`shardcap check: interrupted by ${result}; the cluster is stopped\n`);
+    // The clients of the history in progress retry until their deadlines, which nothing cancels,
+    // so the process ends here rather than minutes later.
+    io.exit?.(INTERRUPTED_EXIT[result]);
+    return INTERRUPTED_EXIT[result];
   }
 
   const failure = result.failure;
@@ -129,17 +137,21 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
   let reportPath: string | undefined;
   if (failure !== null) {
     keptPath = await keepRun(options, failure, 'violation');
-    say(`\nviolation found in history ${failure.index}:\n${formatFailureTrace(failure.run, failure.verdict)}\n`);
-    say(`\nthe run is not reproducible; the whole recorded run is kept in ${keptPath}\nre-check it with: npx shardcap recheck ${keptPath}\n`);
+    if (!options.json) {
+      io.stdout(`\nviolation found in history ${failure.index + 1} of ${options.runs}:\n${formatFailureTrace(failure.run, failure.verdict)}\n`);
+      io.stdout(`\nthe run is not reproducible; the whole recorded run is kept in ${keptPath}\nre-check it with: npx shardcap recheck ${keptPath}\n`);
+    }
     if (options.report !== undefined) {
       const { writeReport } = await import('./report/index.ts');
       reportPath = await writeReport(options.report, {
-        failure: { seed: options.seed, path: String(failure.index), history: failure.run.history, run: failure.run, verdict: failure.verdict, shrinks: 0 },
+        failure: { seed: options.seed, path: String(failure.index + 1), history: failure.run.history, run: failure.run, verdict: failure.verdict, shrinks: 0 },
         system: `${systemName(options)} (local cluster)`,
         replayCommand: `npx shardcap recheck ${keptPath}`,
         kept: keptPath,
       });
-      say(`report: ${reportPath}\n`);
+      if (!options.json) {
+        io.stdout(`report: ${reportPath}\n`);
+      }
     }
   }
   const unknownPaths: string[] = [];

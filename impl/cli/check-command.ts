@@ -17,6 +17,9 @@ export interface CommandIo {
   /** True when stderr is a terminal, so a progress bar can redraw in place. */
   readonly stderrIsTty: boolean;
   readonly randomSeed: () => number;
+  /** Ends the process at once with `code`, for a command interrupted while work it cannot cancel
+   * is still pending. Absent when the command runs inside another program, such as a test. */
+  readonly exit?: (code: number) => void;
 }
 
 export const replayCommandFor = (options: CheckOptions, seed: number, path: string): string =>
@@ -123,6 +126,12 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
   const progress = options.json ? undefined : createProgress(io.stderr, io.stderrIsTty);
   const partitions = partitionsOf(options.seed, options.runs, options.shard.index, options.shard.count, options.workers);
   const runs = partitions.reduce((sum, partition) => sum + partition.runs, 0);
+  if (runs === 0) {
+    io.stderr(
+      `shardcap check: part ${options.shard.index} of ${options.shard.count} has no histories, because --runs ${options.runs} is less than the ${options.shard.count * options.workers} parts; raise --runs or use fewer parts\n`,
+    );
+    return 2;
+  }
   if (!options.json) {
     const what = options.path === undefined ? plural(runs, 'history', 'histories') : 'one history (replay)';
     const split = options.shard.count > 1 ? `, part ${options.shard.index} of ${options.shard.count}` : '';

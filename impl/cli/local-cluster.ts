@@ -58,6 +58,7 @@ export class LocalCluster {
   private readonly command: ReadonlyArray<string> | undefined;
   private readonly forward: (line: string) => void;
   private stopping = false;
+  private removeExitHook: () => void = () => undefined;
   /** Processes this cluster sent SIGKILL, whose exit is no crash. */
   private readonly killed = new WeakSet<NodeProcess>();
 
@@ -91,6 +92,11 @@ export class LocalCluster {
       await mkdir(place.data, { mode: 0o700 });
     }
     const cluster = new LocalCluster(root, places, options);
+    // A paused node cannot notice that its parent is gone, so an exit of this process, even an
+    // uncaught error, wakes and kills the nodes. Only a SIGKILL of this process skips it.
+    const onExit = (): void => cluster.killAll();
+    process.once('exit', onExit);
+    cluster.removeExitHook = () => process.off('exit', onExit);
     try {
       await cluster.whenUp();
     } catch (error) {
@@ -205,6 +211,7 @@ export class LocalCluster {
    */
   async stop(keepData = false): Promise<void> {
     this.stopping = true;
+    this.removeExitHook();
     const running = [...this.members.values()].filter((member) => member.process.exit === undefined);
     for (const member of running) {
       member.process.kill('SIGCONT');
@@ -223,6 +230,14 @@ export class LocalCluster {
     await exited;
     if (!keepData) {
       await rm(this.root, { recursive: true, force: true });
+    }
+  }
+
+  /** Sends SIGCONT and SIGKILL to every node process, synchronously, for an exit of this process. */
+  private killAll(): void {
+    for (const member of this.members.values()) {
+      member.process.kill('SIGCONT');
+      member.process.kill('SIGKILL');
     }
   }
 

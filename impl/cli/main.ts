@@ -31,6 +31,7 @@ export const processIo = (): CommandIo => ({
   stderr: (text) => process.stderr.write(text),
   stderrIsTty: process.stderr.isTTY === true,
   randomSeed: () => randomInt(-(2 ** 31), 2 ** 31 - 1),
+  exit: (code) => process.exit(code),
 });
 
 export const main = async (argv: ReadonlyArray<string>, io: CommandIo): Promise<number> => {
@@ -47,6 +48,10 @@ export const main = async (argv: ReadonlyArray<string>, io: CommandIo): Promise<
     case 'check':
       return runCheckCommand(rest, io);
     case 'demo': {
+      if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) {
+        io.stdout('usage: shardcap demo\n\nRuns the three-services example of docs/spec.md on the model and prints one line per step.\nIt takes no options.\n');
+        return 0;
+      }
       if (rest.length > 0) {
         io.stderr(`shardcap: demo takes no arguments, got ${JSON.stringify(rest.join(' '))}\n\n${usage()}\n`);
         return 2;

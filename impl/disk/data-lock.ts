@@ -7,6 +7,7 @@
  * NOTE: liveness is read with signal 0, so a lock whose pid the system has reused for an unrelated
  * process looks live; the message names the pid and the file so the operator can check and remove it.
  */
+import { readFileSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -21,13 +22,26 @@ export interface DataLock {
   readonly release: () => Promise<void>;
 }
 
-/** True when a process with this pid exists, including one this user may not signal. */
-const isAlive = (pid: number): boolean => {
+/**
+ * True when a process with this pid runs, including one this user may not signal. A zombie, a
+ * process that has exited but that its parent has not reaped yet, does not count: on Linux its
+ * state in /proc/PID/stat is `Z`.
+ */
+export const isLiveProcess = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') {
+      return false;
+    }
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name, which is in parentheses and may itself hold spaces.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    // Without /proc, as on macOS, a process that takes signals counts as live.
+    return true;
   }
 };
 
@@ -83,7 +97,7 @@ export const lockDataDirectory = async (directory: string, logger: Logger): Prom
         return E.right({ path, release });
       }
       const owner = await lockOwner(path);
-      if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
+      if (owner !== undefined && owner !== process.pid && isLiveProcess(owner)) {
         return E.left(
           `data directory ${directory} is in use by process ${owner} (named in ${path}): stop that node first, or give this node another --data. If no node runs there, remove ${path}`,
         );

@@ -8,10 +8,14 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { decodeRunFile } from '../../properties/distributed/run-file.ts';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from './support.ts';
 
 const BIN_PATH = fileURLToPath(new URL('../../impl/cli/bin.mjs', import.meta.url));
+
+/** Longest a stop after SIGINT or SIGTERM may take, in milliseconds: the nodes get SIGTERM and sync their logs. */
+const NODE_STOP_MS = 15_000;
 
 /** Time for a whole cluster campaign, in milliseconds: starting 3 node processes and a restart per kill. */
 const CAMPAIGN_TIMEOUT_MS = 120_000;
@@ -99,6 +103,34 @@ describe('check --cluster', () => {
       expect(result.code).toBe(1);
       expect(summary['impl']).toBe('command:node');
       await rm(summary['kept'] as string, { force: true });
+    },
+    CAMPAIGN_TIMEOUT_MS,
+  );
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    'stops the cluster and exits on %s',
+    async (signal, status) => {
+      const child = spawn(process.execPath, [BIN_PATH, 'check', '--cluster', '--runs', '500', '--seed=3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      while (!stderr.includes('histories against reference') && child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Time for the nodes to start and the first histories to run.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const signalledAt = Date.now();
+      child.kill(signal);
+      const code = await exited;
+
+      expect(code).toBe(status);
+      expect(Date.now() - signalledAt).toBeLessThan(NODE_STOP_MS);
+      expect(stderr).toContain(`interrupted by ${signal}; the cluster is stopped`);
     },
     CAMPAIGN_TIMEOUT_MS,
   );

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,7 @@ describe('shardcap check', () => {
     [['--shard', '0/2'], 'invalid --shard "0/2"'],
     [['--shard', 'half'], 'invalid --shard "half"'],
     [['--workers', '2', '--replay=1:0'], 'drop them'],
+    [['--runs', '3', '--shard', '4/4'], 'part 4 of 4 has no histories, because --runs 3 is less than the 4 parts'],
     [['extra'], 'extra'],
   ];
   for (const [argv, message] of usageErrors) {
@@ -134,9 +135,11 @@ describe('shardcap check', () => {
   });
 
   it('rejects an unusable report directory first', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'shardcap-report-')), 'file');
+    const directory = mkdtempSync(join(tmpdir(), 'shardcap-report-'));
+    const file = join(directory, 'file');
     writeFileSync(file, 'x');
     const result = await run('check', '--runs', '5', '--seed', '1', '--report', join(file, 'sub'));
+    rmSync(directory, { recursive: true, force: true });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('is not a directory');
     expect(result.stdout).toBe('');
@@ -158,5 +161,11 @@ describe('shardcap', () => {
 
   it('requires a command', async () => {
     expect((await run()).code).toBe(2);
+  });
+
+  it('demo has help', async () => {
+    const result = await run('demo', '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('usage: shardcap demo');
   });
 });

@@ -1,6 +1,9 @@
 /** LocalCluster against real `shardcap node` processes: kill -9 and restart, SIGSTOP and SIGCONT, and crash detection. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../impl/cli/local-cluster.ts';
+import { isLiveProcess } from '../../impl/disk/data-lock.ts';
 import { RemoteCluster } from '../../impl/net/remote-cluster.ts';
 import { nodeId } from '../../model/index.ts';
 
@@ -29,6 +32,11 @@ const clientOf = (cluster: LocalCluster, deadlineMs: number): RemoteCluster['cli
 };
 
 const n0 = nodeId('n0');
+
+const CHILD_SCRIPT = fileURLToPath(new URL('./paused-cluster-child.ts', import.meta.url));
+const TSX_CLI = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+
+
 
 /** Time for a test that starts node processes, in milliseconds. */
 const PROCESS_TEST_MS = 60_000;
@@ -75,6 +83,22 @@ describe('LocalCluster', () => {
       expect(cluster.resume(n0)).toBe(true);
       expect(cluster.resume(n0)).toBe(false);
       expect((await clientOf(cluster, 5_000).invoke(created.value.cap, { kind: 'read' })).kind).toBe('ok');
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    'kills paused nodes when its process fails',
+    () => {
+      const child = spawnSync(process.execPath, [TSX_CLI, CHILD_SCRIPT], { encoding: 'utf8', timeout: 30_000 });
+      const pids = JSON.parse(child.stdout.trim().split('\n')[0] ?? '[]') as number[];
+
+      expect(child.status).toBe(1);
+      expect(child.stderr).toContain('deliberate failure of the process that owns the cluster');
+      expect(pids).toHaveLength(2);
+      for (const pid of pids) {
+        expect(isLiveProcess(pid), `node pid ${pid} outlived the failed process`).toBe(false);
+      }
     },
     PROCESS_TEST_MS,
   );

@@ -1,6 +1,6 @@
-import { mkdtempSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProcessLogger, parseLogLevel } from '../../impl/logger.ts';
 
@@ -12,7 +12,9 @@ const logTo = (level: Parameters<typeof createProcessLogger>[0]): { readonly lin
     logger,
     lines: () => {
       closeSync(fd);
-      return readFileSync(path, 'utf8')
+      const text = readFileSync(path, 'utf8');
+      rmSync(dirname(path), { recursive: true, force: true });
+      return text
         .split('\n')
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as Record<string, unknown>);

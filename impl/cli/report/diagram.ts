@@ -106,7 +106,7 @@ export const renderDiagramBody = (trace: Trace, layout: Layout, violatingRequest
       xmlns: 'http://www.w3.org/2000/svg',
       class: 'diagram',
       role: 'img',
-      'aria-label': 'sequence diagram of the shrunk history',
+      'aria-label': 'sequence diagram of the history',
       width: layout.width,
       height,
       viewBox: `0 ${HEAD_PX} ${layout.width} ${height}`,

@@ -69,8 +69,8 @@ const renderFacts = (input: HeaderInput): string => {
           fact('path', failure.path),
           fact('shrink steps', String(failure.shrinks)),
         ]
-      : [fact('seed', `${failure.seed} (generates the histories, not their timing)`), fact('history', `number ${failure.path} of the campaign`)]),
-    fact('cluster', `${history.nodeCount} nodes (${run.nodes.join(', ')}), ${history.clientCount} clients`),
+      : [fact('seed', `${failure.seed} (generates the histories, not their timing)`), fact('history', `${failure.path} of the campaign, counted from 1`)]),
+    fact('cluster', `${history.nodeCount} ${history.nodeCount === 1 ? 'node' : 'nodes'} (${run.nodes.join(', ')}), ${history.clientCount} ${history.clientCount === 1 ? 'client' : 'clients'}`),
     input.kept === undefined
       ? fact('network', `drop rate ${rates.dropRate}, duplicate rate ${rates.duplicateRate}, delay up to ${rates.delayMsMax} ms, simulator seed ${history.seed}`)
       : fact('network', 'loopback TCP between real processes'),
