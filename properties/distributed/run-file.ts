@@ -598,6 +598,22 @@ const checkAcrossFields = (run: RunBody): string[] => {
     firstOp.set(op.id, earlier ?? index);
     problems.push(...checkOp(op, at, clientCount));
   }
+
+  // Every message goes between endpoints of the run: its nodes and its clients c0, c1, ... Checked
+  // only on an otherwise valid run, so that a wrong node list gives one problem, not one per message.
+  if (problems.length > 0) {
+    return problems;
+  }
+  const endpoints = new Set<string>([...run.nodes, ...Array.from({ length: clientCount }, (_, client) => `c${client}`)]);
+  for (const [index, message] of run.messages.entries()) {
+    for (const end of ['from', 'to'] as const) {
+      if (!endpoints.has(message[end])) {
+        problems.push(
+          `run.messages[${index}].${end}: expected a node of run.nodes or a client c0 to c${clientCount - 1}, got ${JSON.stringify(message[end])}`,
+        );
+      }
+    }
+  }
   return problems;
 };
 

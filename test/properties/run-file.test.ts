@@ -265,6 +265,13 @@ describe('recorded run file errors', () => {
     expect(message).toBe('run.ops[2].id: duplicate op id 0, also at run.ops[0]; number the operations 0, 1, 2, ... in order');
   });
 
+  it('rejects a message from an unknown endpoint', async () => {
+    const message = await problemAfter((document) => {
+      document['run']['messages'][0]['from'] = 'zz';
+    });
+    expect(message).toMatch(/^run\.messages\[0\]\.from: expected a node of run\.nodes or a client c0 to c[0-9]+, got "zz"$/);
+  });
+
   it('rejects an op id out of order', async () => {
     const message = await problemAfter((document) => {
       document['run']['ops'][2]['id'] = 99;
