@@ -49,8 +49,8 @@ export const checkOwnerLocality = (run: RecordedRun): DirectViolation[] => {
       continue;
     }
     const client = `c${op.client}`;
-    const ends = new Set([message.from, message.to]);
-    if (!(ends.has(client) && ends.has(op.owner) && ends.size === 2)) {
+    const between = (message.from === client && message.to === op.owner) || (message.from === op.owner && message.to === client);
+    if (!between) {
       violations.push({
         check: 'owner-locality',
         op: op.id,

@@ -9,14 +9,15 @@
  * thread's heap then contains none of the data that the benchmarks before this one leave behind,
  * which made every young-generation collection several times slower when they shared a heap.
  *
- * Each system runs WARM_UP_CAMPAIGNS campaigns of other seeds untimed, then the timed one. The
- * first runs in a thread are slower, because V8 is still compiling the code they use. The first
- * run is reported on its own row, and the timed rate is that of a campaign that follows, as in a
- * CI job that runs many histories.
+ * Each system runs WARM_UP_CAMPAIGNS campaigns of other seeds untimed, then a longer timed one.
+ * The first runs in a thread are slower, because V8 is still compiling the code they use. The
+ * first run is reported on its own row, and the timed rate is that of a long campaign that
+ * follows, as in a CI job that runs many histories.
  */
 import { Worker } from 'node:worker_threads';
 import { ModelSystem } from '../../properties/adapters/model.ts';
 import { referenceSystemFor } from '../../properties/adapters/reference.ts';
+import { CAMPAIGN_YOUNG_GENERATION_MB } from '../../impl/cli/parallel-campaign.ts';
 import { runCampaign } from '../../properties/distributed/campaign.ts';
 import type { SectionResult } from './report.ts';
 import { BENCH_SEED, type BenchSettings } from './settings.ts';
@@ -31,6 +32,12 @@ export interface Measured {
   readonly operations: number;
   readonly durationMs: number;
   readonly simulatedMs: number;
+}
+
+/** Histories of the timed campaign and of each warm-up campaign. */
+export interface CampaignSizes {
+  readonly runs: number;
+  readonly warmUpRuns: number;
 }
 
 /** The campaigns the worker thread runs, in the order of `measureCampaigns`. */
@@ -65,17 +72,17 @@ const measure = async (impl: 'reference' | 'model', runs: number, seed: number):
 };
 
 /** Runs every campaign of the benchmark on the calling thread. The worker thread calls this. */
-export const measureCampaigns = async (runs: number): Promise<CampaignMeasurements> => {
+export const measureCampaigns = async ({ runs, warmUpRuns }: CampaignSizes): Promise<CampaignMeasurements> => {
   // Warm-up campaigns draw other histories than the timed one, so that nothing the timed run
   // meets (such as decoded tokens in the decode memo) is left over from a warm-up.
-  const referenceFirst = await measure('reference', runs, BENCH_SEED + 1);
+  const referenceFirst = await measure('reference', warmUpRuns, BENCH_SEED + 1);
   for (let run = 1; run < WARM_UP_CAMPAIGNS; run++) {
-    await measure('reference', runs, BENCH_SEED + 1 + run);
+    await measure('reference', warmUpRuns, BENCH_SEED + 1 + run);
   }
   const reference = await measure('reference', runs, BENCH_SEED);
 
   for (let run = 0; run < WARM_UP_CAMPAIGNS; run++) {
-    await measure('model', runs, BENCH_SEED + 1 + run);
+    await measure('model', warmUpRuns, BENCH_SEED + 1 + run);
   }
   const model = await measure('model', runs, BENCH_SEED);
 
@@ -97,9 +104,9 @@ const workerSource = (): string =>
   ].join('\n');
 
 /** Runs `measureCampaigns` on a new worker thread and returns what it posts. */
-const measureOnWorker = (runs: number): Promise<CampaignMeasurements> =>
+const measureOnWorker = (sizes: CampaignSizes): Promise<CampaignMeasurements> =>
   new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerSource())}`), { workerData: runs });
+    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerSource())}`), { workerData: sizes, resourceLimits: { maxYoungGenerationSizeMb: CAMPAIGN_YOUNG_GENERATION_MB } });
     let measurements: CampaignMeasurements | undefined;
     worker.once('message', (message: CampaignMeasurements) => {
       measurements = message;
@@ -116,7 +123,7 @@ const measureOnWorker = (runs: number): Promise<CampaignMeasurements> =>
 
 export const runCampaignBench = async (settings: BenchSettings): Promise<SectionResult> => {
   const runs = settings.campaignHistories;
-  const { referenceFirst, reference, model } = await measureOnWorker(runs);
+  const { referenceFirst, reference, model } = await measureOnWorker({ runs, warmUpRuns: settings.campaignWarmUpHistories });
 
   const rate = (measured: Measured): number => (measured.operations / Math.max(measured.durationMs, 1)) * 1_000;
   const row = (name: string, measured: Measured) => ({
@@ -156,7 +163,7 @@ export const runCampaignBench = async (settings: BenchSettings): Promise<Section
     ],
     notes: [
       'faults: every kind for the reference; crashes only for the model, which has no network or disk',
-      `each system runs the same ${runs} histories ${WARM_UP_CAMPAIGNS + 1} times in a row on a worker thread; the timed rates are those of the last run`,
+      `on a worker thread, each system runs ${WARM_UP_CAMPAIGNS} untimed campaigns of ${settings.campaignWarmUpHistories} histories with other seeds, then the timed campaign of ${runs} histories`,
     ],
   };
 };

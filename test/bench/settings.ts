@@ -35,6 +35,8 @@ export interface BenchSettings {
 
   /** Histories in the timed `shardcap check` campaign. */
   readonly campaignHistories: number;
+  /** Histories in each untimed warm-up campaign before it. */
+  readonly campaignWarmUpHistories: number;
 
   /** Timed iterations of the TCP latency benchmark. Each times every operation and an echo of its
    * request size once. */
@@ -99,7 +101,8 @@ export const FULL_SETTINGS: BenchSettings = {
   workloadClients: 4,
   workloadNodes: 3,
 
-  campaignHistories: 1_000,
+  campaignHistories: 5_000,
+  campaignWarmUpHistories: 1_000,
 
   tcpLatencySamples: 3_000,
   tcpLatencyWarmups: 300,
@@ -135,6 +138,7 @@ export const QUICK_SETTINGS: BenchSettings = {
   workloadNodes: 3,
 
   campaignHistories: 30,
+  campaignWarmUpHistories: 30,
 
   tcpLatencySamples: 200,
   tcpLatencyWarmups: 50,
