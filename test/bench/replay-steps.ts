@@ -1,8 +1,9 @@
 /**
  * Time of each step of a node's recovery, measured in the benchmark process on a node's data
  * directory. The steps are those of `OwnerNode.start` and its `recover` (impl/owner/owner.ts):
- * read and check the record log, then for each record decode it, apply it to the shard, and
- * rebuild the response of its request for the table of completed requests.
+ * read and check the record log, then for each record decode it and apply it to the shard. The
+ * response of each request is timed too, as a fourth step: the owner builds it from the record
+ * only when a client retries that request, so it is no part of a restart.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { NodeId } from '../../model/index.ts';

@@ -265,7 +265,7 @@ export const runTcpRecoveryBench = async (settings: BenchSettings): Promise<Sect
             stepRow('read the file, check frames and checksums (RecordLog.open)', steps.loadMs),
             stepRow('decode each record (decodeRecord)', steps.decodeMs),
             stepRow('apply each record to the shard (applyRecord)', steps.applyMs),
-            stepRow('rebuild the response of each request (outputOfRecord)', steps.responsesMs),
+            stepRow('build the response of each request (outputOfRecord; only on a retry, not at recovery)', steps.responsesMs),
           ],
         },
       ],
