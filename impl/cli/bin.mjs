@@ -5,6 +5,17 @@ import { register } from 'tsx/esm/api';
 
 register();
 
+// A reader that stops early, such as `head`, closes the pipe. The output is then no longer wanted,
+// so the command ends quietly with its status so far instead of failing with an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') {
+      process.exit(process.exitCode ?? 0);
+    }
+    throw error;
+  });
+}
+
 const { main, processIo } = await import('./main.ts');
 
 try {

@@ -29,7 +29,7 @@ const CLUSTER_HISTORY = {
 } as const;
 
 /** Exit status after a stop signal, as shells report a command the signal ended: 128 plus its number. */
-const INTERRUPTED_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+const INTERRUPTED_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
 const summaryRows = (options: CheckOptions, result: ClusterCampaignResult): Array<readonly [string, string]> => {
   const stats: CampaignStats = result.stats;
@@ -84,7 +84,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     }
   };
   say(
-    `shardcap check: ${options.runs} histories against ${systemName(options)} on a local cluster of ${plural(options.nodes, 'node process', 'node processes')}, ` +
+    `shardcap check: ${plural(options.runs, 'history', 'histories')} against ${systemName(options)} on a local cluster of ${plural(options.nodes, 'node process', 'node processes')}, ` +
       `seed ${options.seed}; timing is real, so a run is not reproducible and a failing history is kept in a file\n`,
   );
 
@@ -99,7 +99,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
   } catch (error) {
     signals.dispose();
     io.stderr(`shardcap check: cannot start the cluster: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    return 2;
   }
 
   const progress = options.json ? undefined : createProgress(io.stderr, io.stderrIsTty);
@@ -124,7 +124,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     await cluster.stop();
     signals.dispose();
   }
-  if (result === 'SIGINT' || result === 'SIGTERM') {
+  if (result === 'SIGINT' || result === 'SIGTERM' || result === 'SIGHUP') {
     io.stderr(`shardcap check: interrupted by ${result}; the cluster is stopped\n`);
     // The clients of the history in progress retry until their deadlines, which nothing cancels,
     // so the process ends here rather than minutes later.

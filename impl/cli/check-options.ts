@@ -74,7 +74,7 @@ export const checkHelp = (): string =>
     "                   for 'shardcap recheck FILE' instead",
     '  --node-command CMD  with --cluster, start each node with CMD instead of `shardcap node`, to check',
     '                   another implementation that speaks the same wire protocol and tokens. CMD is words',
-    '                   separated by spaces (no shell quoting), run without a shell, with {id}, {listen},',
+    '                   separated by whitespace (no shell quoting), run without a shell, with {id}, {listen},',
     '                   {host}, {port}, {data} and {peers} replaced; the node prints the ready line',
     '                   "ID listening on HOST:PORT pid PID objects N data DIR" on stdout (docs/deployment.md)',
     '  --report DIR     on a violation, write an HTML page with the history to DIR (shrunk on the',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeId, type NodeId } from '../../model/index.ts';
 import { NODE_START_TIMEOUT_MS, NODE_STOP_TIMEOUT_MS } from '../limits.ts';
-import { LOOPBACK_HOST, type TcpAddress } from '../net/address-book.ts';
+import { formatAddress, LOOPBACK_HOST, type TcpAddress } from '../net/address-book.ts';
 import { choosePorts } from './free-ports.ts';
 import { describeExit, NodeProcess, type NodeExit } from './node-process.ts';
 
@@ -192,12 +192,21 @@ export class LocalCluster {
     try {
       for (const member of waiting) {
         const started = member.process;
-        const result = await Promise.race([started.ready.then(() => 'ready' as const), started.exited, timeout]);
+        const result = await Promise.race([started.ready, started.exited, timeout]);
         if (result === 'timeout') {
-          throw new Error(`node ${member.id} did not listen within ${NODE_START_TIMEOUT_MS / 1000} s${lastLines(member.output)}`);
+          throw new Error(
+            `node ${member.id} printed no ready line within ${NODE_START_TIMEOUT_MS / 1000} s: once it listens, a node prints ` +
+              `"${member.id} listening on ${formatAddress(member.address)} pid PID objects N data DIR" on stdout${lastLines(member.output)}`,
+          );
         }
-        if (result !== 'ready' && started === member.process) {
-          throw new Error(`node ${member.id} exited before it listened (${describeExit(result)})${lastLines(member.output)}`);
+        if ('code' in result) {
+          if (started === member.process) {
+            throw new Error(`node ${member.id} ended before it printed its ready line: ${describeExit(result)}${lastLines(member.output)}`);
+          }
+        } else if (result.address.port !== member.address.port) {
+          throw new Error(
+            `node ${member.id} listens on ${formatAddress(result.address)}, not on ${formatAddress(member.address)}, the address it was given: make it listen on {listen}`,
+          );
         }
       }
     } finally {

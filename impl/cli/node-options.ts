@@ -26,7 +26,7 @@ export const nodeHelp = (): string =>
     'usage: shardcap node --id ID --listen HOST:PORT --data DIR [--peers ID=HOST:PORT,...] [--config FILE]',
     '',
     'Runs one owner node. It recovers the objects it owns from the record log in its data directory,',
-    'then answers client requests over TCP. On SIGINT or SIGTERM it closes its connections, syncs the',
+    'then answers client requests over TCP. On SIGINT, SIGTERM or SIGHUP it closes its connections, syncs the',
     'record log and exits with status 0.',
     '',
     'options:',
@@ -53,7 +53,7 @@ export const nodeHelp = (): string =>
     '  ID listening on HOST:PORT pid PID objects N data DIR',
     'where N is the number of objects recovered from the record log.',
     '',
-    'exit status: 0 after a stop by SIGINT or SIGTERM, 1 when the node fails to start or to stop',
+    'exit status: 0 after a stop by SIGINT, SIGTERM or SIGHUP, 1 when the node fails to start or to stop',
     'cleanly, 2 for bad usage.',
   ].join('\n');
 

@@ -1,11 +1,16 @@
-/** SIGINT and SIGTERM handling for the long-running commands, `shardcap node` and `shardcap cluster`. */
+/**
+ * SIGINT, SIGTERM and SIGHUP handling for the long-running commands: `shardcap node`, `shardcap
+ * cluster` and `shardcap check --cluster`. SIGHUP counts as a stop request because the kernel sends
+ * it, with SIGCONT, to a process group that the death of its parent leaves orphaned while one of
+ * its members is stopped, as a node paused by a killed checker is.
+ */
 
-export type StopSignal = 'SIGINT' | 'SIGTERM';
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
-const STOP_SIGNALS: ReadonlyArray<StopSignal> = ['SIGINT', 'SIGTERM'];
+const STOP_SIGNALS: ReadonlyArray<StopSignal> = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export interface StopSignals {
-  /** Whether a SIGINT or SIGTERM has arrived. Unlike `first`, it changes in the signal handler
+  /** Whether a SIGINT, SIGTERM or SIGHUP has arrived. Unlike `first`, it changes in the signal handler
    * itself, before any promise callback runs. */
   readonly received: boolean;
   /** Resolves with the first SIGINT or SIGTERM the process receives after `listenForStopSignals`. */
@@ -30,7 +35,7 @@ export const listenForStopSignals = (): StopSignals => {
   });
 
   const listener = (signal: NodeJS.Signals): void => {
-    const stopSignal = signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
+    const stopSignal: StopSignal = signal === 'SIGINT' || signal === 'SIGHUP' ? signal : 'SIGTERM';
     if (received) {
       repeat(stopSignal);
       return;

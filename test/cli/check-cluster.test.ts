@@ -150,6 +150,16 @@ describe('check --cluster', () => {
     expect(result.stdout).toBe('');
   });
 
+  it.each([
+    [`${process.execPath} ${BIN_PATH} node --id {id} --listen 127.0.0.1:0 --data {data}`, /node n0 listens on 127\.0\.0\.1:[0-9]+, not on 127\.0\.0\.1:[0-9]+, the address it was given/],
+    ['/nonexistent/shardcap-node', /node n0 ended before it printed its ready line: failed to start a process \(spawn \/nonexistent\/shardcap-node ENOENT\)/],
+  ])('a node command that cannot serve is a usage error: %s', async (command, message) => {
+    const result = await runCommand(['check', '--cluster', '--nodes', '1', '--runs', '1', '--node-command', command]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
   it('rejects --node-command without --cluster', async () => {
     const result = await runCommand(['check', '--node-command', 'mynode {id}']);
 

@@ -386,6 +386,17 @@ describe('shardcap node', () => {
     expect(second.node.stderrLines.some((line) => line.includes('"msg":"node stopped"'))).toBe(true);
   });
 
+  it('stops cleanly on SIGHUP', async () => {
+    const data = join(await temporaryDirectory(), 'n0');
+    const { node } = await startNode('--id', 'n0', '--listen', '127.0.0.1:0', '--data', data);
+
+    node.child.kill('SIGHUP');
+
+    expect(await node.waitForExit()).toEqual({ code: 0, signal: null });
+    expect(node.stderrLines.some((line) => line.includes('"msg":"node stopped"'))).toBe(true);
+    expect(existsSync(join(data, 'LOCK'))).toBe(false);
+  });
+
   it('refuses a data directory another node uses', async () => {
     const data = join(await temporaryDirectory(), 'n0');
     const first = await startNode('--id', 'n0', '--listen', '127.0.0.1:0', '--data', data);
