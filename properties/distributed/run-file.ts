@@ -13,14 +13,11 @@ import { NodeIdCodec, ObjectIdCodec, RefusalCodec, RightsCodec } from '../../imp
 import {
   initialState,
   invariant,
-  ownerOf,
   REFUSAL_TAGS,
   type Action,
   type Capability,
   type Input,
   type InvokeOutput,
-  type NodeId,
-  type ObjectId,
   type Output,
   type Refusal,
   type Revoker,
@@ -29,7 +26,34 @@ import {
 import { FAULT_KINDS, type FaultKind, type SentMessage } from '../adapter.ts';
 import type { ForgeMutation } from '../history/command.ts';
 import type { ClientCommand, DistributedHistory, Fault, FaultRates, TimedFault } from './history.ts';
-import { objectOfInput, type RecordedFault, type RecordedKind, type RecordedOp, type RecordedRun } from './run.ts';
+import { type RecordedFault, type RecordedKind, type RecordedOp, type RecordedRun } from './run.ts';
+
+import {
+  arrayOf,
+  type Codec,
+  describe,
+  DurationMs,
+  Flag,
+  Integer,
+  isInteger,
+  IsoTime,
+  isRecord,
+  JsonValue,
+  keysOf,
+  NonNegativeInteger,
+  nullable,
+  object,
+  oneOf,
+  PositiveInteger,
+  Rate,
+  setOf,
+  show,
+  taggedUnion,
+  Text,
+  TimeMs,
+  unknownFieldErrors,
+} from './run-file-kit.ts';
+import { checkAcrossFields } from './run-file-checks.ts';
 
 /** Value of the `format` field, which distinguishes a recorded run file from any other JSON document. */
 export const RUN_FILE_FORMAT = 'shardcap-recorded-run';
@@ -59,176 +83,6 @@ export interface DecodedRunFile {
 
 /** Maximum number of problems one error message lists; a longer list ends with the count left out. */
 const PROBLEMS_SHOWN_MAX = 10;
-
-/** Longest JSON text of a bad value that an error message shows in full. */
-const VALUE_SHOWN_CHARS_MAX = 60;
-
-// ---------------------------------------------------------------------------------------------
-// Codec building blocks. A codec's name is the phrase an error message puts after "expected".
-
-type Codec<A> = t.Type<A, unknown, unknown>;
-
-const isRecord = (input: unknown): input is Readonly<Record<string, unknown>> =>
-  typeof input === 'object' && input !== null && !Array.isArray(input);
-
-const leaf = <A>(name: string, is: (input: unknown) => input is A): Codec<A> =>
-  new t.Type<A, unknown, unknown>(name, is, (input, context) => (is(input) ? t.success(input) : t.failure(input, context)), (value) => value);
-
-const isNumber = (input: unknown): input is number => typeof input === 'number' && Number.isFinite(input);
-
-const isInteger = (input: unknown): input is number => typeof input === 'number' && Number.isSafeInteger(input);
-
-const Text = leaf('a string', (input): input is string => typeof input === 'string');
-const Flag = leaf('true or false', (input): input is boolean => typeof input === 'boolean');
-const TimeMs = leaf('a finite number', isNumber);
-const Integer = leaf('an integer', isInteger);
-const NonNegativeInteger = leaf('a non-negative integer', (input): input is number => isInteger(input) && input >= 0);
-const PositiveInteger = leaf('an integer of at least 1', (input): input is number => isInteger(input) && input >= 1);
-const Rate = leaf('a number from 0 to 1', (input): input is number => isNumber(input) && input >= 0 && input <= 1);
-const DurationMs = leaf('a finite number of at least 0', (input): input is number => isNumber(input) && input >= 0);
-/** Whatever the system returned for an `ok` outcome: any JSON value, but present. */
-const JsonValue = leaf('a JSON value', (input): input is unknown => input !== undefined);
-
-/** Date and time with seconds and a zone, as `Date.prototype.toISOString` writes it. */
-const ISO_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
-const IsoTime = leaf(
-  'an ISO 8601 time such as "2025-01-31T12:00:00.000Z"',
-  (input): input is string => typeof input === 'string' && ISO_TIME_PATTERN.test(input) && !Number.isNaN(Date.parse(input)),
-);
-
-/** Error phrases for the codecs reused from the wire format, whose names are type names. */
-const DESCRIPTIONS: Readonly<Record<string, string>> = {
-  NodeId: 'a node id (1 to 32 lowercase letters, digits or dashes, starting with a letter or digit)',
-  ObjectId: 'an object id "<owner node id>/<serial>"',
-  Count: 'a non-negative integer',
-};
-
-const describe = (type: t.Decoder<unknown, unknown>): string => DESCRIPTIONS[type.name] ?? type.name;
-
-const oneOf = <V extends string>(values: ReadonlyArray<V>): Codec<V> =>
-  leaf(
-    `one of ${values.map((value) => JSON.stringify(value)).join(', ')}`,
-    (input): input is V => typeof input === 'string' && (values as ReadonlyArray<string>).includes(input),
-  );
-
-/** The keys of `record`; the `Record` type makes the compiler require every member of `V`. */
-const keysOf = <V extends string>(record: Readonly<Record<V, null>>): ReadonlyArray<V> => Object.keys(record) as V[];
-
-const arrayOf = <A>(item: Codec<A>): Codec<ReadonlyArray<A>> => t.readonlyArray(item, 'an array');
-
-const nullable = <A>(codec: Codec<A>): Codec<A | null> =>
-  new t.Type<A | null, unknown, unknown>(
-    `${describe(codec)} or null`,
-    (input): input is A | null => input === null || codec.is(input),
-    (input, context) => {
-      if (input === null) {
-        return t.success(null);
-      }
-      const result = codec.validate(input, context);
-      // A value of the wrong kind altogether gets one message that names both choices; a bad
-      // field deeper inside keeps its own path.
-      if (E.isLeft(result) && result.left.every((error) => error.context.length === context.length)) {
-        return t.failure(input, context, `expected ${describe(codec)} or null`);
-      }
-      return result;
-    },
-    (value) => (value === null ? null : codec.encode(value)),
-  );
-
-/** Builds a codec for a set, written as an array without duplicates and encoded in sorted order. */
-const setOf = <V extends string>(item: Codec<V>): Codec<ReadonlySet<V>> => {
-  const array = arrayOf(item);
-  return new t.Type<ReadonlySet<V>, unknown, unknown>(
-    `an array of distinct values, each ${item.name}`,
-    (input): input is ReadonlySet<V> => input instanceof Set && [...input].every((value) => item.is(value)),
-    (input, context) => {
-      const decoded = array.validate(input, context);
-      if (E.isLeft(decoded)) {
-        return decoded;
-      }
-      const values = decoded.right;
-      const repeated = values.findIndex((value, index) => values.indexOf(value) !== index);
-      if (repeated >= 0) {
-        const value = values[repeated];
-        return t.failure(value, [...context, { key: String(repeated), type: item, actual: value }], 'expected no value twice');
-      }
-      return t.success(new Set(values));
-    },
-    (set) => [...set].sort(),
-  );
-};
-
-const UNKNOWN_FIELD = 'unknown field; remove it or correct its spelling';
-
-const unknownFieldErrors = (input: Readonly<Record<string, unknown>>, known: ReadonlyArray<string>, context: t.Context): t.Errors =>
-  Object.keys(input)
-    .filter((key) => !known.includes(key))
-    .map((key) => ({ value: input[key], context: [...context, { key, type: t.unknown, actual: input[key] }], message: UNKNOWN_FIELD }));
-
-type FieldsOf<P extends t.Props> = { readonly [K in keyof P]: t.TypeOf<P[K]> };
-
-/**
- * Builds a codec for a JSON object with exactly the fields of `props`. Decoding rejects unknown
- * fields, so a misspelled field cannot pass unnoticed, and encoding drops fields outside `props`.
- */
-const object = <P extends t.Props>(name: string, props: P): Codec<FieldsOf<P>> => {
-  const exact = t.exact(t.type(props));
-  const known = Object.keys(props);
-  return new t.Type<FieldsOf<P>, unknown, unknown>(
-    name,
-    (input): input is FieldsOf<P> => exact.is(input),
-    (input, context) => {
-      if (!isRecord(input)) {
-        return t.failure(input, context, `expected ${name}, an object with the fields ${known.join(', ')}`);
-      }
-      const unknown = unknownFieldErrors(input, known, context);
-      const decoded = exact.validate(input, context);
-      if (E.isLeft(decoded)) {
-        return t.failures([...unknown, ...decoded.left]);
-      }
-      return unknown.length > 0 ? t.failures(unknown) : t.success(decoded.right as FieldsOf<P>);
-    },
-    (value) => exact.encode(value as t.TypeOf<typeof exact>),
-  );
-};
-
-/**
- * Builds a codec for a union of objects distinguished by the string field `tag`. An unknown tag
- * gets one message that lists the valid ones, in place of one error for each member of the union.
- */
-const taggedUnion = <A extends Readonly<Record<T, string>>, T extends string>(
-  name: string,
-  tag: T,
-  cases: { readonly [K in A[T]]: Codec<Extract<A, Readonly<Record<T, K>>>> },
-): Codec<A> => {
-  const byTag = cases as unknown as Readonly<Record<string, Codec<A>>>;
-  const tags = Object.keys(byTag);
-  const caseOf = (input: unknown): Codec<A> | undefined => {
-    const value = isRecord(input) ? input[tag] : undefined;
-    return typeof value === 'string' && Object.hasOwn(byTag, value) ? byTag[value] : undefined;
-  };
-  return new t.Type<A, unknown, unknown>(
-    name,
-    (input): input is A => caseOf(input)?.is(input) ?? false,
-    (input, context) => {
-      if (!isRecord(input)) {
-        return t.failure(input, context, `expected ${name}, an object with a "${tag}" field`);
-      }
-      const codec = caseOf(input);
-      if (codec === undefined) {
-        const value = input[tag];
-        return t.failure(value, [...context, { key: tag, type: t.unknown, actual: value }], `expected one of ${tags.map((each) => JSON.stringify(each)).join(', ')}`);
-      }
-      return codec.validate(input, context);
-    },
-    (value) => {
-      const codec = caseOf(value);
-      invariant(codec !== undefined, `no ${name} codec for ${tag} ${JSON.stringify(value[tag])}`);
-      return codec.encode(value);
-    },
-  );
-};
 
 // ---------------------------------------------------------------------------------------------
 // Codecs for the model's values and the recorder's records.
@@ -408,7 +262,8 @@ const SentMessageCodec: Codec<SentMessage> = object('a sent message', {
   requestId: nullable(Text),
 });
 
-type RunBody = Omit<RecordedRun, 'initialState'>;
+/** A recorded run as the file holds it: without `initialState`, which decoding rebuilds. */
+export type RunBody = Omit<RecordedRun, 'initialState'>;
 
 const RunBodyCodec: Codec<RunBody> = object('a recorded run', {
   system: Text,
@@ -440,12 +295,6 @@ const DocumentCodec = object('a recorded run file', {
 
 // ---------------------------------------------------------------------------------------------
 // Error messages.
-
-const show = (value: unknown): string => {
-  // JSON.stringify writes Infinity as null, and JSON.parse reads 1e999 as Infinity.
-  const text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
-  return text.length <= VALUE_SHOWN_CHARS_MAX ? text : `${text.slice(0, VALUE_SHOWN_CHARS_MAX - 3)}...`;
-};
 
 const IDENTIFIER_PATTERN = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -494,128 +343,6 @@ export const runFileSizeProblem = (bytes: number): string | null =>
   bytes <= RUN_FILE_BYTES_MAX
     ? null
     : `the file has ${bytes} bytes, more than the ${RUN_FILE_BYTES_MAX} bytes (RUN_FILE_BYTES_MAX) a recorded run file may have; record a shorter run, with fewer clients or operations`;
-
-// ---------------------------------------------------------------------------------------------
-// Checks across fields, which the checker relies on and no single field's codec can make.
-
-/** Returns the recorded kind of an input, or `null` for the node inputs, which no client records. */
-const kindOfInput = (input: Input): RecordedKind | null => {
-  switch (input.op) {
-    case 'invoke':
-      return input.action.kind;
-    case 'crash':
-    case 'restart':
-      return null;
-    default:
-      return input.op;
-  }
-};
-
-const checkOp = (op: RecordedOp, at: string, clientCount: number): string[] => {
-  const problems: string[] = [];
-  if (op.client >= clientCount) {
-    problems.push(`${at}.client: expected a client below run.history.clientCount (${clientCount}), got ${op.client}`);
-  }
-
-  const kind = kindOfInput(op.input);
-  if (kind === null) {
-    problems.push(`${at}.input.op: expected an operation a client records, not ${JSON.stringify(op.input.op)}; record crashes and restarts in run.faults`);
-  } else if (kind !== op.kind) {
-    problems.push(`${at}.kind: expected ${JSON.stringify(kind)} for this input, got ${JSON.stringify(op.kind)}`);
-  }
-
-  if (op.outcome.kind === 'ok') {
-    if (op.output === null) {
-      problems.push(`${at}.output: expected the model's output for an ok outcome, got null`);
-    } else if (op.output.op !== op.input.op) {
-      problems.push(`${at}.output.op: expected ${JSON.stringify(op.input.op)}, the op of the input, got ${JSON.stringify(op.output.op)}`);
-    }
-  } else if (op.output !== null) {
-    problems.push(`${at}.output: expected null for a ${JSON.stringify(op.outcome.kind)} outcome, got an output`);
-  }
-
-  let object = objectOfInput(op.input);
-  if (op.input.op === 'create') {
-    object = op.output?.op === 'create' ? op.output.object : null;
-  }
-  // An ok create without its output is reported above and has no object to compare with.
-  const objectKnown = op.input.op !== 'create' || op.outcome.kind !== 'ok' || op.output?.op === 'create';
-  if (objectKnown && op.object !== object) {
-    const source = op.input.op === 'create' ? 'the object the create returned' : 'the object of the input';
-    problems.push(`${at}.object: expected ${show(object)}, ${source}, got ${show(op.object)}`);
-  }
-  let owner: NodeId | null = object === null ? null : ownerOf(object);
-  if (op.input.op === 'create') {
-    owner = op.input.node;
-  }
-  if (op.owner !== owner) {
-    problems.push(`${at}.owner: expected ${show(owner)}, the owner of the operation's object, got ${show(op.owner)}`);
-  }
-
-  if (op.outcome.kind === 'indeterminate' && op.endMs !== null) {
-    problems.push(`${at}.endMs: expected null for an indeterminate outcome, got ${op.endMs}`);
-  }
-  if (op.outcome.kind !== 'indeterminate' && op.endMs === null) {
-    problems.push(`${at}.endMs: expected the time the response arrived for a ${JSON.stringify(op.outcome.kind)} outcome, got null`);
-  }
-  if (op.endMs !== null && op.endMs < op.startMs) {
-    problems.push(`${at}.endMs: expected a time no earlier than startMs (${op.startMs}), got ${op.endMs}`);
-  }
-  if (op.returnedMs < op.startMs) {
-    problems.push(`${at}.returnedMs: expected a time no earlier than startMs (${op.startMs}), got ${op.returnedMs}`);
-  }
-  return problems;
-};
-
-const checkAcrossFields = (run: RunBody): string[] => {
-  const problems: string[] = [];
-  const clientCount = run.history.clientCount;
-  if (run.history.streams.length !== clientCount) {
-    problems.push(`run.history.streams: expected one stream per client (run.history.clientCount is ${clientCount}), got ${run.history.streams.length}`);
-  }
-
-  if (run.nodes.length === 0) {
-    problems.push('run.nodes: expected at least one node id, got []');
-  }
-  const firstNode = new Map<string, number>();
-  for (const [index, node] of run.nodes.entries()) {
-    const earlier = firstNode.get(node);
-    if (earlier !== undefined) {
-      problems.push(`run.nodes[${index}]: duplicate node id ${JSON.stringify(node)}, also at run.nodes[${earlier}]; give every node a distinct id`);
-    }
-    firstNode.set(node, earlier ?? index);
-  }
-
-  const firstOp = new Map<number, number>();
-  for (const [index, op] of run.ops.entries()) {
-    const at = `run.ops[${index}]`;
-    const earlier = firstOp.get(op.id);
-    if (earlier !== undefined) {
-      problems.push(`${at}.id: duplicate op id ${op.id}, also at run.ops[${earlier}]; number the operations 0, 1, 2, ... in order`);
-    } else if (op.id !== index) {
-      problems.push(`${at}.id: expected ${index}, the position of the operation, got ${op.id}; number the operations 0, 1, 2, ... in order`);
-    }
-    firstOp.set(op.id, earlier ?? index);
-    problems.push(...checkOp(op, at, clientCount));
-  }
-
-  // Every message goes between endpoints of the run: its nodes and its clients c0, c1, ... Checked
-  // only on an otherwise valid run, so that a wrong node list gives one problem, not one per message.
-  if (problems.length > 0) {
-    return problems;
-  }
-  const endpoints = new Set<string>([...run.nodes, ...Array.from({ length: clientCount }, (_, client) => `c${client}`)]);
-  for (const [index, message] of run.messages.entries()) {
-    for (const end of ['from', 'to'] as const) {
-      if (!endpoints.has(message[end])) {
-        problems.push(
-          `run.messages[${index}].${end}: expected a node of run.nodes or a client c0 to c${clientCount - 1}, got ${JSON.stringify(message[end])}`,
-        );
-      }
-    }
-  }
-  return problems;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Encoding and decoding.
