@@ -13,7 +13,7 @@ import { encodeRunFile } from '../../properties/distributed/run-file.ts';
 import { mutantNamed } from '../../properties/mutants.ts';
 import { LocalCluster } from './local-cluster.ts';
 import type { CheckOptions } from './check-options.ts';
-import { table, type CommandIo } from './check-command.ts';
+import { plural, table, type CommandIo } from './check-command.ts';
 import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
 import { listenForStopSignals, type StopSignal } from './stop-signals.ts';
@@ -47,8 +47,6 @@ const summaryRows = (options: CheckOptions, result: ClusterCampaignResult): Arra
 };
 
 /** The name of the system under test: the --impl, or `command:PROGRAM` for nodes that --node-command starts. */
-const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
-
 const systemName = (options: CheckOptions): string =>
   options.nodeCommand === undefined ? options.impl : `command:${basename(options.nodeCommand[0] ?? '')}`;
 
@@ -103,7 +101,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
   }
 
   const progress = options.json ? undefined : createProgress(io.stderr, io.stderrIsTty);
-  let result: ClusterCampaignResult | StopSignal;
+  let result: ClusterCampaignResult | StopSignal | { readonly error: unknown };
   try {
     const campaign = runClusterCampaign({
       cluster,
@@ -116,9 +114,12 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       ...(progress === undefined ? {} : { onProgress: progress.update }),
     });
     // After a stop signal the history in progress still runs against the stopped nodes, so its
-    // failure is expected and dropped.
-    campaign.catch(() => undefined);
-    result = await Promise.race([campaign, signals.first]);
+    // failure is expected then, and the race has settled without it.
+    const settled = campaign.then(
+      (value) => value,
+      (error: unknown) => ({ error }),
+    );
+    result = await Promise.race([settled, signals.first]);
   } finally {
     progress?.done();
     await cluster.stop();
@@ -130,6 +131,14 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     // so the process ends here rather than minutes later.
     io.exit?.(INTERRUPTED_EXIT[result]);
     return INTERRUPTED_EXIT[result];
+  }
+
+  if ('error' in result) {
+    // A node that does not come back after a restart, for instance because its recovery fails,
+    // ends the run before its checks.
+    const message = result.error instanceof Error ? result.error.message : String(result.error);
+    io.stderr(`shardcap check: the run against the cluster failed: ${message}\n`);
+    return 1;
   }
 
   const failure = result.failure;

@@ -34,7 +34,8 @@ export const replayCommandFor = (options: CheckOptions, seed: number, path: stri
     `--replay=${seed}:${path}`,
   ].join(' ');
 
-const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+/** Formats a count with the singular or plural noun, as in `1 history` or `2 histories`. */
+export const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
 
 /** Creates the report directory if needed and checks it is writable; returns the problem, if any. */
 const prepareReportDirectory = async (dir: string): Promise<string | null> => {

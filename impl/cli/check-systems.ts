@@ -27,6 +27,7 @@ export const supportedFaults = (options: Pick<CheckOptions, 'impl' | 'faults'>):
 /** One partition of a simulator campaign, as plain data that a worker thread can receive. */
 export interface PartitionTask {
   readonly impl: string;
+  /** Fault kinds to inject, all of them supported by `impl` (see `supportedFaults`). */
   readonly faults: ReadonlyArray<FaultKind>;
   readonly nodes: number;
   readonly clients: number;
@@ -47,7 +48,7 @@ export const runPartition = (
     runs: task.runs,
     seed: task.seed,
     ...(task.path === undefined ? {} : { path: task.path }),
-    generator: { nodeCountMax: task.nodes, clientCountMax: task.clients, faults: supportedFaults({ impl: task.impl, faults: new Set(task.faults) }) },
+    generator: { nodeCountMax: task.nodes, clientCountMax: task.clients, faults: new Set(task.faults) },
     budget: task.budget,
     ...(onProgress === undefined ? {} : { onProgress }),
   });

@@ -18,6 +18,7 @@ import type { NodeId, Rights } from '../../model/index.ts';
 import { CLUSTER_FAULT_KINDS, type CapabilitySystem, type FaultKind, type InvokeAction, type SentMessage, type TokenText } from '../adapter.ts';
 import type { ForgeMutation } from '../history/command.ts';
 import type { Mutant } from '../mutants.ts';
+import { requestIdOf } from './request-id.ts';
 import { forgeReferenceCapability, forgeReferenceRevoker, inspectReferenceCapability, inspectReferenceRevoker } from './tokens.ts';
 
 export interface ClusterSystemOptions {
@@ -30,14 +31,6 @@ export interface ClusterSystemOptions {
   /** Name for reports, for nodes of another implementation; `reference` or the mutant's name unless set. */
   readonly name?: string;
 }
-
-const decoder = new TextDecoder();
-
-/** The request id in a frame, read without a full decode; `null` when there is none. */
-const requestIdOf = (frame: Uint8Array): string | null => {
-  const match = /"id":"([^"]{1,64})"/.exec(decoder.decode(frame.subarray(0, 256)));
-  return match?.[1] ?? null;
-};
 
 /**
  * A transport that records every frame it sends and receives. Request ids go into the record

@@ -8,7 +8,7 @@ import type { CapabilitySystem, FaultKind } from '../adapter.ts';
 import { distributedHistoryArbitrary, type DistributedOptions } from './arbitrary.ts';
 import { checkRun, type RunVerdict } from './check.ts';
 import type { DistributedHistory } from './history.ts';
-import { runDistributed, type RecordedRun } from './run.ts';
+import { runAndClose, type RecordedRun } from './run.ts';
 
 export interface CampaignOptions {
   /** Builds a fresh system for one history. */
@@ -126,12 +126,7 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
     }
     replayed = true;
     const system = options.system(history);
-    let run: RecordedRun;
-    try {
-      run = await runDistributed(system, history);
-    } finally {
-      await system.close();
-    }
+    const run = await runAndClose(system, history);
     const verdict = checkRun(run, options.budget);
     if (!shrinking) {
       tally(stats, run, verdict);

@@ -12,7 +12,7 @@ import type { Mutant } from '../mutants.ts';
 import { emptyStats, tally, type CampaignStats } from './campaign.ts';
 import { checkRun, type RunVerdict } from './check.ts';
 import { clusterHistoryArbitrary, type ClusterHistoryOptions } from './cluster-arbitrary.ts';
-import { runDistributed, type RecordedRun } from './run.ts';
+import { runAndClose, type RecordedRun } from './run.ts';
 
 export interface ClusterCampaignOptions {
   /** A started cluster; the campaign leaves it running. */
@@ -64,12 +64,7 @@ export const runClusterCampaign = async (options: ClusterCampaignOptions): Promi
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       ...(options.name === undefined ? {} : { name: options.name }),
     });
-    let run: RecordedRun;
-    try {
-      run = await runDistributed(system, history);
-    } finally {
-      await system.close();
-    }
+    const run = await runAndClose(system, history);
     const verdict = checkRun(run, options.budget);
 
     tally(stats, run, verdict);

@@ -260,6 +260,15 @@ export const runDistributed = async (system: CapabilitySystem, history: Distribu
   };
 };
 
+/** Runs `history` on `system` and closes the system afterwards, also when the run throws. */
+export const runAndClose = async (system: CapabilitySystem, history: DistributedHistory): Promise<RecordedRun> => {
+  try {
+    return await runDistributed(system, history);
+  } finally {
+    await system.close();
+  }
+};
+
 const isSupported = (supported: ReadonlySet<string>, timed: TimedFault): boolean => {
   switch (timed.fault.kind) {
     case 'crash':
@@ -342,7 +351,7 @@ const inspectRevoker = (system: CapabilitySystem, token: TokenText): Revoker => 
   return revoker;
 };
 
-/** The object an input acts on; `null` for a create, crash or restart. */
+/** Returns the object an input acts on, or `null` for a create, crash or restart. */
 export const objectOfInput = (input: Input): ObjectId | null => {
   switch (input.op) {
     case 'attenuate':

@@ -5,7 +5,9 @@
  * so the fault counts vary between runs; the assertions hold for any timing.
  */
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeRunFile } from '../../properties/distributed/run-file.ts';
 import { spawn } from 'node:child_process';
@@ -14,7 +16,7 @@ import { runCommand } from './support.ts';
 
 const BIN_PATH = fileURLToPath(new URL('../../impl/cli/bin.mjs', import.meta.url));
 
-/** Longest a stop after SIGINT or SIGTERM may take, in milliseconds: the nodes get SIGTERM and sync their logs. */
+/** Maximum time a stop after SIGINT or SIGTERM may take, in milliseconds: the nodes get SIGTERM and sync their logs. */
 const NODE_STOP_MS = 15_000;
 
 /** Time for a whole cluster campaign, in milliseconds: starting 3 node processes and a restart per kill. */
@@ -159,6 +161,30 @@ describe('check --cluster', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
   });
+
+  it(
+    'a node that fails to restart ends the run',
+    async () => {
+      // The script starts the real node the first time and exits at once when it is run again on
+      // the same data directory, as a node whose recovery fails would.
+      const directory = await mkdtemp(join(tmpdir(), 'shardcap-restart-'));
+      const script = join(directory, 'node-once.sh');
+      await writeFile(
+        script,
+        `if [ -e "$3/started" ]; then echo "recovery failed" >&2; exit 3; fi\ntouch "$3/started"\nexec "${process.execPath}" "${BIN_PATH}" node --id "$1" --listen "$2" --data "$3" --peers "$4"\n`,
+      );
+      try {
+        const result = await runCommand(['check', '--cluster', '--faults', 'crash', '--runs', '100', '--node-command', `sh ${script} {id} {listen} {data} {peers}`]);
+
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/the run against the cluster failed: node n[0-9] ended before it printed its ready line: exit code 3/);
+        expect(result.stderr).toContain('recovery failed');
+      } finally {
+        await rm(directory, { recursive: true, force: true });
+      }
+    },
+    CAMPAIGN_TIMEOUT_MS,
+  );
 
   it('rejects --node-command without --cluster', async () => {
     const result = await runCommand(['check', '--node-command', 'mynode {id}']);
