@@ -128,7 +128,7 @@ const parseFaults = (text: string | undefined, cluster: boolean): ReadonlySet<Fa
   return new Set(kinds as FaultKind[]);
 };
 
-/** The campaign seed, from --seed or from the seed part of --replay, whose text then names the flag. */
+/** Parses the campaign seed from --seed, or from the seed part of --replay, whose error then names --replay. */
 const parseSeed = (text: string, replay: string | undefined): number => {
   if (replay === undefined) {
     return integerOption('seed', text, 0, -(2 ** 31), 2 ** 31 - 1);
@@ -229,7 +229,7 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
   const shard = parseShard(values.shard);
   const split = workers > 1 || shard.count > 1;
   if (split && values.replay !== undefined) {
-    throw new UsageError('--replay reruns one history, which needs no --workers or --shard: drop them (the replay token holds the seed of the failing part)');
+    throw new UsageError('--replay reruns one history, which needs no --workers or --shard: drop them (the replay token contains the seed of the failing part)');
   }
   if (split && cluster) {
     throw new UsageError('--cluster runs its histories one after another on one cluster: drop --workers and --shard');

@@ -36,7 +36,7 @@ export const NODE_COMMAND_PLACEHOLDERS: Readonly<Record<string, string>> = {
   '{peers}': 'the other nodes as ID=HOST:PORT,... (empty for a single node)',
 };
 
-/** The program and arguments that start the node of `spec`. */
+/** Returns the program and arguments that start the node of `spec`. */
 const commandLineOf = (spec: NodeProcessSpec): { readonly program: string; readonly args: string[] } => {
   if (spec.command === undefined) {
     const args = [BIN_PATH, 'node', '--id', spec.id, '--listen', formatAddress(spec.address), '--data', spec.data];

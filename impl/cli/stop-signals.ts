@@ -1,8 +1,8 @@
 /**
  * SIGINT, SIGTERM and SIGHUP handling for the long-running commands: `shardcap node`, `shardcap
- * cluster` and `shardcap check --cluster`. SIGHUP counts as a stop request because the kernel sends
- * it, with SIGCONT, to a process group that the death of its parent leaves orphaned while one of
- * its members is stopped, as a node paused by a killed checker is.
+ * cluster` and `shardcap check --cluster`. SIGHUP counts as a stop request too. The kernel sends it,
+ * with SIGCONT, to a process group that a parent's death leaves orphaned while one of its members
+ * is stopped, such as a node that a killed checker had paused.
  */
 
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';

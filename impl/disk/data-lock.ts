@@ -4,8 +4,9 @@
  * refuses a directory whose lock names a live process. A lock left by a process that is gone, as
  * after `kill -9`, is stale: the next node removes it and takes the directory.
  *
- * NOTE: liveness is read with signal 0, so a lock whose pid the system has reused for an unrelated
- * process looks live; the message names the pid and the file so the operator can check and remove it.
+ * NOTE: a lock whose pid the system has reused for an unrelated process looks live, because
+ * liveness is read with signal 0. The message names the pid and the file, so the operator can check
+ * and remove it.
  */
 import { readFileSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
@@ -64,7 +65,7 @@ const tryCreate = async (path: string): Promise<boolean> => {
   return true;
 };
 
-/** The pid a lock file names, or `undefined` when the file is gone or holds no pid. */
+/** Reads the pid a lock file names; `undefined` when the file is gone or contains no pid. */
 const lockOwner = async (path: string): Promise<number | undefined> => {
   let text: string;
   try {
@@ -80,8 +81,8 @@ const lockOwner = async (path: string): Promise<number | undefined> => {
 };
 
 /**
- * Takes the lock of `directory`. Returns a message naming the directory, the pid that holds it
- * and what to do on the left when a live process holds it or the file cannot be written.
+ * Takes the lock of `directory`. When a live process has the lock or the file cannot be written,
+ * returns on the left a message that names the directory, that process's pid and what to do.
  */
 export const lockDataDirectory = async (directory: string, logger: Logger): Promise<E.Either<string, DataLock>> => {
   const path = join(directory, LOCK_FILE);

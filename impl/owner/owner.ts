@@ -134,7 +134,7 @@ export class OwnerNode {
     });
   }
 
-  /** The stored response of a completed request, built from its log record if it was recovered. */
+  /** Returns the stored response of a completed request, built from its log record if it was recovered. */
   private completedResult(id: string): WireResult | undefined {
     const result = this.completed.get(id);
     if (result !== undefined) {

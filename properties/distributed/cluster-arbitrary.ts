@@ -20,7 +20,7 @@ export interface ClusterHistoryOptions {
   readonly episodesMax: number;
   /** Latest start of an episode, in milliseconds after the start of the history. */
   readonly horizonMs: number;
-  /** Longest a node stays killed or paused in one episode, in milliseconds. */
+  /** Maximum time a node stays killed or paused in one episode, in milliseconds. */
   readonly outageMsMax: number;
 }
 
@@ -34,7 +34,7 @@ interface Episode {
   readonly outageMs: number;
 }
 
-/** The one or two timed faults of an episode. */
+/** Returns the one or two timed faults of an episode. */
 const faultsOf = (episode: Episode): TimedFault[] => {
   const end = episode.atMs + episode.outageMs;
   switch (episode.kind) {

@@ -262,7 +262,7 @@ const SentMessageCodec: Codec<SentMessage> = object('a sent message', {
   requestId: nullable(Text),
 });
 
-/** A recorded run as the file holds it: without `initialState`, which decoding rebuilds. */
+/** A recorded run as the file contains it: without `initialState`, which decoding rebuilds. */
 export type RunBody = Omit<RecordedRun, 'initialState'>;
 
 const RunBodyCodec: Codec<RunBody> = object('a recorded run', {

@@ -13,7 +13,7 @@ afterEach(async () => {
   await directories.removeAll();
 });
 
-/** The pid of a process that has exited, so no live process has it (unless the system reuses it at once). */
+/** Returns the pid of a process that has exited, which no live process has unless the system reuses it at once. */
 const deadPid = (): number => {
   const child = spawnSync(process.execPath, ['-e', '0']);
   if (child.pid === undefined) {
