@@ -170,6 +170,9 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
   for (const exit of result.nodeExits) {
     io.stderr(`shardcap check: ${exit}\n`);
   }
+  if (result.nodeExits.length > 0) {
+    io.stderr('shardcap check: a node process exited on its own, so the history in progress was not checked\n');
+  }
 
   let exitCode = 0;
   if (failure !== null || result.nodeExits.length > 0) {
@@ -189,7 +192,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       unknown: result.stats.unknown,
       nodeExits: result.nodeExits,
       seed: options.seed,
-      durationMs: result.durationMs,
+      durationMs: Math.round(result.durationMs),
       ...(keptPath === undefined ? {} : { kept: keptPath }),
       ...(failure === null ? {} : { violated: listViolations(failure.verdict) }),
       ...(unknownPaths.length === 0 ? {} : { keptUnknown: unknownPaths }),

@@ -129,7 +129,7 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
   const runs = partitions.reduce((sum, partition) => sum + partition.runs, 0);
   if (runs === 0) {
     io.stderr(
-      `shardcap check: part ${options.shard.index} of ${options.shard.count} has no histories, because --runs ${options.runs} is less than the ${options.shard.count * options.workers} parts; raise --runs or use fewer parts\n`,
+      `shardcap check: part ${options.shard.index} of ${options.shard.count} has no histories, because --runs ${options.runs} is less than the ${options.shard.count * options.workers} partitions (${plural(options.shard.count, 'part', 'parts')} × ${plural(options.workers, 'worker', 'workers')}); raise --runs or use fewer parts or workers\n`,
     );
     return 2;
   }

@@ -44,7 +44,8 @@ export interface ClusterCampaignResult {
   readonly failure: ClusterRunResult | null;
   /** Histories whose verdict was `unknown`. */
   readonly unknown: ReadonlyArray<ClusterRunResult>;
-  /** Node processes that exited although the campaign neither killed nor stopped them. */
+  /** Node processes that exited although the campaign neither killed nor stopped them. The history
+   * in progress when the first one exited is neither checked nor counted. */
   readonly nodeExits: ReadonlyArray<string>;
   readonly durationMs: number;
 }
@@ -65,6 +66,11 @@ export const runClusterCampaign = async (options: ClusterCampaignOptions): Promi
       ...(options.name === undefined ? {} : { name: options.name }),
     });
     const run = await runAndClose(system, history);
+    if (options.cluster.crashes.length > 0) {
+      // A node that died on its own makes every operation on it look unanswered, so the checks of
+      // this history would blame the wrong thing. The exit itself is the failure to report.
+      break;
+    }
     const verdict = checkRun(run, options.budget);
 
     tally(stats, run, verdict);
@@ -75,9 +81,6 @@ export const runClusterCampaign = async (options: ClusterCampaignOptions): Promi
     }
     if (verdict.verdict === 'violation') {
       failure = { index, run, verdict };
-      break;
-    }
-    if (options.cluster.crashes.length > 0) {
       break;
     }
   }

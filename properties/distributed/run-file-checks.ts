@@ -8,6 +8,9 @@ import type { RunBody } from './run-file.ts';
 import { show } from './run-file-kit.ts';
 import { objectOfInput, type RecordedKind, type RecordedOp } from './run.ts';
 
+/** Names an outcome kind with its article, as in `an "ok" outcome`. */
+const outcomeName = (kind: string): string => `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${JSON.stringify(kind)} outcome`;
+
 /** Returns the recorded kind of an input, or `null` for the node inputs, which no client records. */
 const kindOfInput = (input: Input): RecordedKind | null => {
   switch (input.op) {
@@ -41,7 +44,7 @@ const checkOp = (op: RecordedOp, at: string, clientCount: number): string[] => {
       problems.push(`${at}.output.op: expected ${JSON.stringify(op.input.op)}, the op of the input, got ${JSON.stringify(op.output.op)}`);
     }
   } else if (op.output !== null) {
-    problems.push(`${at}.output: expected null for a ${JSON.stringify(op.outcome.kind)} outcome, got an output`);
+    problems.push(`${at}.output: expected null for ${outcomeName(op.outcome.kind)}, got an output`);
   }
 
   let object = objectOfInput(op.input);
@@ -66,7 +69,7 @@ const checkOp = (op: RecordedOp, at: string, clientCount: number): string[] => {
     problems.push(`${at}.endMs: expected null for an indeterminate outcome, got ${op.endMs}`);
   }
   if (op.outcome.kind !== 'indeterminate' && op.endMs === null) {
-    problems.push(`${at}.endMs: expected the time the response arrived for a ${JSON.stringify(op.outcome.kind)} outcome, got null`);
+    problems.push(`${at}.endMs: expected the time the response arrived for ${outcomeName(op.outcome.kind)}, got null`);
   }
   if (op.endMs !== null && op.endMs < op.startMs) {
     problems.push(`${at}.endMs: expected a time no earlier than startMs (${op.startMs}), got ${op.endMs}`);

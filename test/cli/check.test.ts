@@ -31,7 +31,7 @@ describe('shardcap check', () => {
     [['--shard', '0/2'], 'invalid --shard "0/2"'],
     [['--shard', 'half'], 'invalid --shard "half"'],
     [['--workers', '2', '--replay=1:0'], 'drop them'],
-    [['--runs', '3', '--shard', '4/4'], 'part 4 of 4 has no histories, because --runs 3 is less than the 4 parts'],
+    [['--runs', '3', '--shard', '4/4'], 'part 4 of 4 has no histories, because --runs 3 is less than the 4 partitions (4 parts × 1 worker)'],
     [['extra'], 'extra'],
   ];
   for (const [argv, message] of usageErrors) {

@@ -1,9 +1,11 @@
 /** LocalCluster against real `shardcap node` processes: kill -9 and restart, SIGSTOP and SIGCONT, and crash detection. */
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../impl/cli/local-cluster.ts';
 import { isLiveProcess } from '../../impl/disk/data-lock.ts';
+import { runClusterCampaign } from '../../properties/distributed/cluster-campaign.ts';
 import { RemoteCluster } from '../../impl/net/remote-cluster.ts';
 import { nodeId } from '../../model/index.ts';
 
@@ -91,7 +93,12 @@ describe('LocalCluster', () => {
     'kills paused nodes when its process fails',
     () => {
       const child = spawnSync(process.execPath, [TSX_CLI, CHILD_SCRIPT], { encoding: 'utf8', timeout: 30_000 });
-      const pids = JSON.parse(child.stdout.trim().split('\n')[0] ?? '[]') as number[];
+      const printed = JSON.parse(child.stdout.trim().split('\n')[0] ?? '{}') as { pids?: number[]; root?: string };
+      const pids = printed.pids ?? [];
+      if (printed.root !== undefined) {
+        // The failed process could not remove its data directories.
+        rmSync(printed.root, { recursive: true, force: true });
+      }
 
       expect(child.status).toBe(1);
       expect(child.stderr).toContain('deliberate failure of the process that owns the cluster');
@@ -99,6 +106,35 @@ describe('LocalCluster', () => {
       for (const pid of pids) {
         expect(isLiveProcess(pid), `node pid ${pid} outlived the failed process`).toBe(false);
       }
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    'campaign stops without blaming a dead node',
+    async () => {
+      // A node that died on its own used to show up as failure-isolation violations of its operations.
+      const cluster = await startCluster(2);
+      const pid = cluster.pid(nodeId('n1'));
+      if (pid === undefined) {
+        throw new Error('node n1 has no pid');
+      }
+      process.kill(pid, 'SIGKILL');
+      while (cluster.crashes.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+
+      const result = await runClusterCampaign({
+        cluster,
+        runs: 3,
+        seed: 5,
+        budget: 100_000,
+        generator: { nodeCount: 2, clientCountMax: 1, commandsPerClientMax: 3, faults: new Set(), episodesMax: 0, horizonMs: 0, outageMsMax: 1 },
+      });
+
+      expect(result.failure).toBeNull();
+      expect(result.stats.histories).toBe(0);
+      expect(result.nodeExits).toHaveLength(1);
     },
     PROCESS_TEST_MS,
   );
