@@ -3,6 +3,7 @@
  * codec can make: op ids in order, outcomes that match their inputs, messages between endpoints
  * of the run.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { ownerOf, type Input, type NodeId } from '../../model/index.ts';
 import type { RunBody } from './run-file.ts';
 import { show } from './run-file-kit.ts';
@@ -42,6 +43,9 @@ const checkOp = (op: RecordedOp, at: string, clientCount: number): string[] => {
       problems.push(`${at}.output: expected the model's output for an ok outcome, got null`);
     } else if (op.output.op !== op.input.op) {
       problems.push(`${at}.output.op: expected ${JSON.stringify(op.input.op)}, the op of the input, got ${JSON.stringify(op.output.op)}`);
+    } else if (op.output.op === 'invoke' && !isDeepStrictEqual(op.output.result, op.outcome.value)) {
+      // The checker reads the output, so an invoke's two copies of its result must agree.
+      problems.push(`${at}.output.result: expected ${show(op.outcome.value)}, the value of the outcome, got ${show(op.output.result)}`);
     }
   } else if (op.output !== null) {
     problems.push(`${at}.output: expected null for ${outcomeName(op.outcome.kind)}, got an output`);
@@ -87,6 +91,9 @@ export const checkAcrossFields = (run: RunBody): string[] => {
     problems.push(`run.history.streams: expected one stream per client (run.history.clientCount is ${clientCount}), got ${run.history.streams.length}`);
   }
 
+  if (run.history.nodeCount !== run.nodes.length) {
+    problems.push(`run.history.nodeCount: expected ${run.nodes.length}, the number of run.nodes, got ${run.history.nodeCount}`);
+  }
   if (run.nodes.length === 0) {
     problems.push('run.nodes: expected at least one node id, got []');
   }

@@ -223,6 +223,26 @@ describe('recorded run file errors', () => {
     expect(message).toBe('run.ops[1].outcome.kind: expected one of "ok", "refused", "indeterminate", "invalid", got "okay"');
   });
 
+  it('rejects an invoke result that disagrees', async () => {
+    const run = await fixtureRun();
+    const read = run.ops.findIndex((op) => op.output?.op === 'invoke' && op.output.result.kind === 'read');
+    expect(read).toBeGreaterThanOrEqual(0);
+
+    const message = await problemAfter((document) => {
+      document['run']['ops'][read]['outcome']['value']['value'] = 'edited by hand';
+    });
+
+    expect(message).toMatch(new RegExp(`^run\\.ops\\[${read}\\]\\.output\\.result: expected \\{"kind":"read","value":"edited by hand"\\}, the value of the outcome, got `));
+  });
+
+  it('rejects a node count other than the nodes', async () => {
+    const message = await problemAfter((document) => {
+      document['run']['history']['nodeCount'] = 1_000_000_000;
+    });
+
+    expect(message).toMatch(/^run\.history\.nodeCount: expected [0-9]+, the number of run\.nodes, got 1000000000$/);
+  });
+
   it('rejects a bad field deep inside an op', async () => {
     const run = await fixtureRun();
     const derive = run.ops.findIndex((op) => op.input.op === 'derive');
