@@ -22,6 +22,7 @@ export const CAMPAIGN_YOUNG_GENERATION_MB = 48;
 const addStats = (total: CampaignStats, part: Readonly<CampaignStats>): void => {
   total.histories += part.histories;
   total.operations += part.operations;
+  total.historyMs += part.historyMs;
   total.checks += part.checks;
   total.pass += part.pass;
   total.violation += part.violation;

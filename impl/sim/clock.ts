@@ -11,6 +11,8 @@ interface TimerEntry {
   readonly due: number;
   readonly sequence: number;
   readonly callback: () => void;
+  /** The process view that set the timer, or undefined when it was set on the shared clock. */
+  readonly owner: ProcessClock | undefined;
 }
 
 /** Why a run stopped: no timer was left, the target time was reached, or the event limit. */
@@ -46,6 +48,14 @@ export class SimClock implements Clock {
     return this.setTimerAt(this.time + delayMs, callback);
   }
 
+  /** Sets a timer for `owner`, which `cancelOwnedBy(owner)` clears with every other of its timers. */
+  setOwnedTimer(delayMs: number, callback: () => void, owner: ProcessClock): TimerId {
+    if (!(Number.isFinite(delayMs) && delayMs >= 0)) {
+      throw new RangeError(`invalid timer delay ${delayMs} ms: use a finite number of milliseconds, at least 0`);
+    }
+    return this.addEntry(this.time + delayMs, callback, owner);
+  }
+
   /** Calls `callback` once at the absolute simulated time `dueMs`, which must not be in the
    * past. Unlike `setTimer(dueMs - now())`, it hits `dueMs` exactly, with no rounding. */
   setTimerAt(dueMs: number, callback: () => void): TimerId {
@@ -53,8 +63,12 @@ export class SimClock implements Clock {
       throw new RangeError(`invalid timer due time ${dueMs} ms: use a finite time at or after now (${this.time} ms)`);
     }
 
+    return this.addEntry(dueMs, callback, undefined);
+  }
+
+  private addEntry(dueMs: number, callback: () => void, owner: ProcessClock | undefined): TimerId {
     const id = this.nextId++ as TimerId;
-    const entry: TimerEntry = { id, due: dueMs, sequence: this.sequence++, callback };
+    const entry: TimerEntry = { id, due: dueMs, sequence: this.sequence++, callback, owner };
     this.live.set(id, entry);
     pushEntry(this.heap, entry);
     return id;
@@ -63,6 +77,32 @@ export class SimClock implements Clock {
   clearTimer(id: TimerId): void {
     // The entry stays in the heap and is skipped when it reaches the top.
     this.live.delete(id);
+  }
+
+  /** Clears the pending timer `id` if `owner` set it. */
+  clearOwnedTimer(id: TimerId, owner: ProcessClock): void {
+    if (this.live.get(id)?.owner === owner) {
+      this.live.delete(id);
+    }
+  }
+
+  /** Returns the number of pending timers `owner` set. It reads every pending timer. */
+  ownedCount(owner: ProcessClock): number {
+    let count = 0;
+    for (const entry of this.live.values()) {
+      count += entry.owner === owner ? 1 : 0;
+    }
+    return count;
+  }
+
+  /** Clears every pending timer `owner` set. It reads every pending timer, and a process view
+   * calls it once, when its process crashes or stops. */
+  cancelOwnedBy(owner: ProcessClock): void {
+    for (const entry of this.live.values()) {
+      if (entry.owner === owner) {
+        this.live.delete(entry.id);
+      }
+    }
   }
 
   /** Returns the number of timers set and not yet fired or cleared. */
@@ -187,11 +227,10 @@ export class SimClock implements Clock {
 }
 
 /**
- * A view of a shared clock for one process incarnation. It tracks the timers it set, so that a
- * crash can cancel them all at once: a crashed process runs no more code.
+ * A view of a shared clock for one process incarnation. The shared clock tags each timer with the
+ * view that set it, so that a crash can cancel them all at once: a crashed process runs no more code.
  */
 export class ProcessClock implements Clock {
-  private readonly owned = new Set<TimerId>();
   private stopped = false;
 
   constructor(private readonly clock: SimClock) {}
@@ -206,33 +245,22 @@ export class ProcessClock implements Clock {
     if (this.stopped) {
       return STOPPED_TIMER_ID;
     }
-
-    const id = this.clock.setTimer(delayMs, () => {
-      this.owned.delete(id);
-      callback();
-    });
-    this.owned.add(id);
-    return id;
+    return this.clock.setOwnedTimer(delayMs, callback, this);
   }
 
   clearTimer(id: TimerId): void {
-    if (this.owned.delete(id)) {
-      this.clock.clearTimer(id);
-    }
+    this.clock.clearOwnedTimer(id, this);
   }
 
   /** Returns the number of timers this view set that have not fired or been cleared. */
   pendingCount(): number {
-    return this.owned.size;
+    return this.clock.ownedCount(this);
   }
 
   /** Clears every pending timer of this view and ignores any later ones. */
   cancelAll(): void {
     this.stopped = true;
-    for (const id of this.owned) {
-      this.clock.clearTimer(id);
-    }
-    this.owned.clear();
+    this.clock.cancelOwnedBy(this);
   }
 }
 

@@ -15,7 +15,7 @@ import {
 } from './defaults.ts';
 import { copyBytes } from './bytes.ts';
 import type { SeededRandom } from './random.ts';
-import { digestBytes, type Trace } from './trace.ts';
+import { digestNumber, formatDigest, type Trace } from './trace.ts';
 
 /** Fault settings of the whole network. They apply to every frame sent after they are set. */
 export interface NetworkFaults {
@@ -272,22 +272,23 @@ export class SimNetwork {
   /** Called by `EndpointTransport.send`. */
   sendFrom(from: string, incarnation: number, to: string, frame: Uint8Array): void {
     const frameId = this.nextFrameId++;
-    const link = `#${frameId} ${from}->${to}`;
     const sender = this.endpoint(from);
 
     if (!sender.up || sender.incarnation !== incarnation) {
-      this.drop(link, 'sender-down');
+      this.drop(frameId, from, to, 'sender-down');
       return;
     }
 
     const copy = copyBytes(frame);
     const receiver = this.endpoints.get(to);
-    // Only the id of an endpoint that exists is known to hold no line break.
-    const details = `${link} length=${copy.length} digest=${digestBytes(copy)}`;
+    const length = copy.length;
+    const digest = digestNumber(copy);
     if (receiver === undefined) {
-      this.trace.record('net-send', details);
+      this.trace.record('net-send', `${linkText(frameId, from, to)} length=${length} digest=${formatDigest(digest)}`);
     } else {
-      this.trace.recordUnchecked('net-send', details);
+      // Only the id of an endpoint that exists is known to hold no line break. The line is
+      // written only if the trace is read, from values that never change.
+      this.trace.recordDeferred('net-send', () => `${linkText(frameId, from, to)} length=${length} digest=${formatDigest(digest)}`);
     }
     for (const observer of this.sendObservers) {
       observer({ timeMs: this.clock.now(), from, to, frame: copy });
@@ -302,32 +303,32 @@ export class SimNetwork {
     const duplicateDelayMs = this.random.between(delayMsMin, delayMsMax);
 
     if (receiver === undefined) {
-      this.drop(link, 'unknown-endpoint');
+      this.drop(frameId, from, to, 'unknown-endpoint');
       return;
     }
     if (!receiver.up) {
-      this.drop(link, 'receiver-down');
+      this.drop(frameId, from, to, 'receiver-down');
       return;
     }
     if (this.isBlocked(from, to)) {
-      this.drop(link, 'partition');
+      this.drop(frameId, from, to, 'partition');
       return;
     }
     if (consumeRule(this.dropRules, from, to)) {
-      this.drop(link, 'explicit');
+      this.drop(frameId, from, to, 'explicit');
       return;
     }
     if (dropDraw < dropRate) {
-      this.drop(link, 'random');
+      this.drop(frameId, from, to, 'random');
       return;
     }
 
-    this.schedule(link, from, to, copy, receiver.incarnation, delayMs);
+    this.schedule(frameId, from, to, copy, receiver.incarnation, delayMs);
 
     if (consumeRule(this.duplicateRules, from, to) || duplicateDraw < duplicateRate) {
       const duplicateId = this.nextFrameId++;
       this.trace.recordUnchecked('net-duplicate', `#${duplicateId} of #${frameId} ${from}->${to}`);
-      this.schedule(`#${duplicateId} ${from}->${to}`, from, to, copyBytes(copy), receiver.incarnation, duplicateDelayMs);
+      this.schedule(duplicateId, from, to, copyBytes(copy), receiver.incarnation, duplicateDelayMs);
     }
   }
 
@@ -339,9 +340,9 @@ export class SimNetwork {
     }
   }
 
-  /** Delivers `frame` after `delayMs`. `link` names the frame in trace lines: `#<id> <from>-><to>`. */
+  /** Delivers `frame` after `delayMs`. `frameId` names the frame in trace lines, as `#<id> <from>-><to>`. */
   private schedule(
-    link: string,
+    frameId: number,
     from: string,
     to: string,
     frame: Uint8Array,
@@ -351,37 +352,37 @@ export class SimNetwork {
     this.inFlight++;
     this.clock.setTimer(delayMs, () => {
       this.inFlight--;
-      this.deliver(link, from, to, frame, receiverIncarnation);
+      this.deliver(frameId, from, to, frame, receiverIncarnation);
     });
   }
 
-  private deliver(link: string, from: string, to: string, frame: Uint8Array, receiverIncarnation: number): void {
+  private deliver(frameId: number, from: string, to: string, frame: Uint8Array, receiverIncarnation: number): void {
     const receiver = this.endpoint(to);
 
     if (!receiver.up) {
-      this.drop(link, 'receiver-down');
+      this.drop(frameId, from, to, 'receiver-down');
       return;
     }
     if (receiver.incarnation !== receiverIncarnation) {
-      this.drop(link, 'receiver-restarted');
+      this.drop(frameId, from, to, 'receiver-restarted');
       return;
     }
     if (this.isBlocked(from, to)) {
-      this.drop(link, 'partition');
+      this.drop(frameId, from, to, 'partition');
       return;
     }
     const handler = receiver.handler;
     if (handler === undefined) {
-      this.drop(link, 'no-handler');
+      this.drop(frameId, from, to, 'no-handler');
       return;
     }
 
-    this.trace.recordUnchecked('net-deliver', link);
+    this.trace.recordDeferred('net-deliver', () => linkText(frameId, from, to));
     handler(from, frame);
   }
 
-  private drop(link: string, reason: DropReason): void {
-    this.trace.record('net-drop', `${link} reason=${reason}`);
+  private drop(frameId: number, from: string, to: string, reason: DropReason): void {
+    this.trace.record('net-drop', `${linkText(frameId, from, to)} reason=${reason}`);
   }
 
   private endpoint(id: string): EndpointState {
@@ -412,6 +413,9 @@ class EndpointTransport implements Transport {
 }
 
 const linkKey = (from: string, to: string): string => `${from} ${to}`;
+
+/** Names a frame in trace lines: `#<frame id> <from>-><to>`. */
+const linkText = (frameId: number, from: string, to: string): string => `#${frameId} ${from}->${to}`;
 
 const matches = (match: FrameMatch, from: string, to: string): boolean =>
   (match.from === undefined || match.from === from) && (match.to === undefined || match.to === to);

@@ -47,7 +47,7 @@ export class Trace {
   /** Recorded events not yet formatted, as parallel arrays. */
   private unformattedTimes: number[] = [];
   private unformattedKinds: string[] = [];
-  private unformattedDetails: string[] = [];
+  private unformattedDetails: Array<string | (() => string)> = [];
 
   constructor(
     private readonly clock: { now(): number },
@@ -72,6 +72,19 @@ export class Trace {
    * make V8 flatten a string that was built by concatenation and may never be read.
    */
   recordUnchecked(kind: string, details: string): void {
+    this.recordUnformatted(kind, details);
+  }
+
+  /**
+   * Records one event like `recordUnchecked`, but calls `details()` only when the line is
+   * formatted. The simulator uses it for its most frequent events, which a campaign never reads.
+   * `details` must read only values that never change and must not return a line break.
+   */
+  recordDeferred(kind: string, details: () => string): void {
+    this.recordUnformatted(kind, details);
+  }
+
+  private recordUnformatted(kind: string, details: string | (() => string)): void {
     if (!this.validKinds.has(kind)) {
       if (!KIND_PATTERN.test(kind)) {
         throw new RangeError(`invalid trace event kind ${JSON.stringify(kind)}: use lowercase letters, digits and dashes`);
@@ -81,7 +94,7 @@ export class Trace {
 
     this.count++;
     if (this.sink !== undefined) {
-      const line = formatLine(this.clock.now(), kind, details);
+      const line = formatLine(this.clock.now(), kind, typeof details === 'string' ? details : details());
       this.runningHash().update(`${line}\n`);
       if (this.retainLines) {
         this.retained.push(line);
@@ -145,7 +158,8 @@ export class Trace {
 
     let chunk = '';
     for (let index = 0; index < times.length; index++) {
-      const line = formatLine(times[index] as number, this.unformattedKinds[index] as string, this.unformattedDetails[index] as string);
+      const details = this.unformattedDetails[index] as string | (() => string);
+      const line = formatLine(times[index] as number, this.unformattedKinds[index] as string, typeof details === 'string' ? details : details());
       chunk += `${line}\n`;
       if (this.retainLines) {
         this.retained.push(line);
@@ -170,20 +184,25 @@ export const formatTime = (timeMs: number): string =>
 
 /** Short printable digest of a frame or a disk write: 32-bit FNV-1a as 8 hex digits. It
  * distinguishes payloads in a trace line without printing them. */
-export const digestBytes = (bytes: Uint8Array): string => {
+export const digestBytes = (bytes: Uint8Array): string => formatDigest(digestNumber(bytes));
+
+/** Returns the 32-bit FNV-1a hash of `bytes` that `digestBytes` prints, as a number. */
+export const digestNumber = (bytes: Uint8Array): number => {
   let hash = 0x811c9dc5;
   for (let index = 0; index < bytes.length; index++) {
     hash ^= bytes[index] as number;
     hash = Math.imul(hash, 0x01000193);
   }
-  // Four table lookups cost less than `toString(16)` and padding, and give the same text.
-  return (
-    (HEX_BYTES[hash >>> 24] as string) +
-    (HEX_BYTES[(hash >>> 16) & 0xff] as string) +
-    (HEX_BYTES[(hash >>> 8) & 0xff] as string) +
-    (HEX_BYTES[hash & 0xff] as string)
-  );
+  return hash;
 };
+
+/** Writes a hash from `digestNumber` as 8 hex digits. */
+export const formatDigest = (hash: number): string =>
+  // Four table lookups cost less than `toString(16)` and padding, and give the same text.
+  (HEX_BYTES[hash >>> 24] as string) +
+  (HEX_BYTES[(hash >>> 16) & 0xff] as string) +
+  (HEX_BYTES[(hash >>> 8) & 0xff] as string) +
+  (HEX_BYTES[hash & 0xff] as string);
 
 /** Two lowercase hex digits of every byte value, by value. */
 const HEX_BYTES: ReadonlyArray<string> = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));

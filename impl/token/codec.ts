@@ -21,8 +21,29 @@ import { parseTokenBytes } from './read.ts';
 import type { CapabilityToken, RevokerToken, Token } from './token.ts';
 import { encodeTokenBytes } from './write.ts';
 
-/** Encodes a token as its base64url string. Throws a Defect for a token whose fields are out of range. */
-export const encodeToken = (token: Token): string => encodeBase64url(encodeTokenBytes(token));
+/**
+ * Encodes a token as its base64url string. Throws a Defect for a token whose fields are out of range.
+ * The decode memo keeps the string with the token a fresh decode would give, because a minted
+ * token is decoded soon after: by the client that receives it, and by the owner it comes back to.
+ */
+export const encodeToken = (token: Token): string => {
+  const text = encodeTokenText(token);
+  rememberToken(text, asDecoded(token));
+  return text;
+};
+
+const encodeTokenText = (token: Token): string => encodeBase64url(encodeTokenBytes(token));
+
+/** Returns `token` as `parseTokenBytes` reads it back from its encoding: the same fields in the
+ * same order. Its rights arrays are copies, because the memo freezes what it keeps; encoding has
+ * checked that each is in the canonical order that decoding gives. */
+const asDecoded = (token: Token): Token => {
+  const fields = { object: token.object, slot: token.slot, version: token.version, mac: token.mac };
+  if (token.kind === 'revoker') {
+    return { kind: 'revoker', ...fields };
+  }
+  return { kind: 'capability', ...fields, rights: [...token.rights], caveats: token.caveats.map((caveat) => [...caveat]) };
+};
 
 /** Decodes a token string, or returns a message naming the first problem. */
 export const decodeTokenString = (input: unknown): E.Either<string, Token> => {
@@ -51,7 +72,7 @@ export const decodeTokenString = (input: unknown): E.Either<string, Token> => {
     return token;
   }
 
-  invariant(encodeToken(token.right) === input, 'a token string passed every check but does not re-encode to itself');
+  invariant(encodeTokenText(token.right) === input, 'a token string passed every check but does not re-encode to itself');
   rememberToken(input, token.right);
   return token;
 };

@@ -19,6 +19,11 @@ export const recalledToken = (text: string): Token | undefined => {
   return token === undefined ? undefined : { ...token, mac: new Uint8Array(token.mac) };
 };
 
+/** Empties the memo, so that the next decode of every string parses it. */
+export const forgetDecodedTokens = (): void => {
+  decoded.clear();
+};
+
 /** Keeps a successfully decoded token. The rights arrays it keeps are frozen, because every
  * token recalled from the memo shares them. */
 export const rememberToken = (text: string, token: Token): void => {

@@ -27,6 +27,9 @@ export interface CampaignOptions {
 export interface CampaignStats {
   histories: number;
   operations: number;
+  /** Time the histories took on their systems' clocks, from the first operation to the last
+   * final read: simulated time on the simulator, real time on a cluster. */
+  historyMs: number;
   /** Per fault kind: crashes and partitions applied, torn writes (`disk`), and histories run with
    * message drops, duplicates or long delays switched on. */
   faults: Record<FaultKind, number>;
@@ -75,6 +78,7 @@ class ViolationFound extends Error {
 export const emptyStats = (): CampaignStats => ({
   histories: 0,
   operations: 0,
+  historyMs: 0,
   faults: { crash: 0, partition: 0, drop: 0, duplicate: 0, delay: 0, disk: 0, pause: 0, disconnect: 0 },
   checks: 0,
   pass: 0,
@@ -86,6 +90,7 @@ export const emptyStats = (): CampaignStats => ({
 export const tally = (stats: CampaignStats, run: RecordedRun, verdict: RunVerdict): void => {
   stats.histories += 1;
   stats.operations += run.ops.length;
+  stats.historyMs += run.endMs - run.startMs;
   stats.checks += CHECKS_PER_HISTORY;
   countFaults(stats, run);
   stats[verdict.verdict] += 1;

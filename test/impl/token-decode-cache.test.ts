@@ -12,7 +12,8 @@ import {
   ownerKey,
   type CapabilityToken,
 } from '../../impl/token/index.ts';
-import { DECODED_TOKENS_MAX } from '../../impl/token/decode-cache.ts';
+import { DECODED_TOKENS_MAX, forgetDecodedTokens } from '../../impl/token/decode-cache.ts';
+import { tokenArb } from '../../properties/arbitraries/token.ts';
 import { runs } from './token-support.ts';
 
 const KEY = ownerKey(new Uint8Array(32).fill(0x3c));
@@ -80,6 +81,29 @@ describe('token decode memo', () => {
 
     expect(E.isLeft(decodeTokenString(text))).toBe(true);
     expect(E.isLeft(decodeTokenString(text))).toBe(true);
+  });
+
+  it('recalls encoded strings as parsed', () => {
+    fc.assert(
+      fc.property(tokenArb, (token) => {
+        const text = encodeToken(token);
+        const remembered = decodeRight(text);
+        forgetDecodedTokens();
+        const parsed = decodeRight(text);
+
+        expect(remembered).toStrictEqual(parsed);
+        expect(Object.keys(remembered)).toEqual(Object.keys(parsed));
+      }),
+      runs(1000),
+    );
+  });
+
+  it('leaves encoded token arrays unfrozen', () => {
+    const token = mintCapability(KEY, { object: OBJECT, slot: 2, version: 0, rights: ['read', 'write'], caveats: [['read']] });
+    encodeToken(token);
+
+    expect(Object.isFrozen(token.rights)).toBe(false);
+    expect(Object.isFrozen(token.caveats)).toBe(false);
   });
 
   it('decodes correctly past its size', () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FRAME_BYTES_MAX } from '../../impl/limits.ts';
 import { RefusalCodec, RightsCodec } from '../../impl/wire/codecs.ts';
-import { decodeFrame, encodeFrame } from '../../impl/wire/frame.ts';
+import { decodeFrame, encodeFrame, messageJson } from '../../impl/wire/frame.ts';
 import { WIRE_VERSION, type Message } from '../../impl/wire/messages.ts';
 import { REFUSAL_TAGS, type Refusal } from '../../model/index.ts';
 import { defaultSeed } from '../../properties/check.ts';
@@ -32,7 +32,65 @@ const sampleRefusals: Refusal[] = [
   { _tag: 'NotCrashed', node: 'n1' as never },
 ];
 
+/** Any text, including quotes, backslashes, control characters and characters outside the BMP. */
+const textArbitrary = fc.string({ unit: 'binary', maxLength: 40 });
+const tokenArbitrary = fc.string({ unit: 'binary', minLength: 1, maxLength: 40 });
+const nodeArbitrary = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,5}$/);
+const objectArbitrary = fc.tuple(nodeArbitrary, fc.nat()).map(([node, counter]) => `${node}/${counter}`);
+const rightsArbitrary = fc.subarray(['grant', 'read', 'write'] as const);
+
+/** Every message variant, each object built with its fields in the order of the codecs. */
+const messageArbitrary: fc.Arbitrary<Message> = fc
+  .tuple(
+    fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,5}:(0|[1-9][0-9]{0,6})$/),
+    fc.oneof(
+      fc.record({ op: fc.constant('create' as const), node: nodeArbitrary, value: textArbitrary }),
+      fc.record({ op: fc.constant('derive' as const), cap: tokenArbitrary, rights: rightsArbitrary }),
+      fc.record({ op: fc.constant('revoke' as const), revoker: tokenArbitrary }),
+      fc.record({
+        op: fc.constant('invoke' as const),
+        cap: tokenArbitrary,
+        action: fc.oneof(fc.constant({ kind: 'read' as const }), fc.record({ kind: fc.constant('write' as const), value: textArbitrary })),
+      }),
+    ),
+    fc.oneof(
+      fc.record({
+        ok: fc.constant(true as const),
+        output: fc.oneof(
+          fc.record({ op: fc.constant('create' as const), object: objectArbitrary, cap: tokenArbitrary, revoker: tokenArbitrary }),
+          fc.record({ op: fc.constant('derive' as const), cap: tokenArbitrary, revoker: tokenArbitrary }),
+          fc.constant({ op: 'revoke' as const }),
+          fc.record({
+            op: fc.constant('invoke' as const),
+            result: fc.oneof(fc.record({ kind: fc.constant('read' as const), value: textArbitrary }), fc.constant({ kind: 'write' as const })),
+          }),
+        ),
+      }),
+      fc.record({ ok: fc.constant(false as const), refusal: fc.constantFrom(...sampleRefusals) }),
+      fc.record({ ok: fc.constant('invalid' as const), message: textArbitrary }),
+    ),
+    fc.boolean(),
+  )
+  .map(([id, body, result, isRequest]) =>
+    (isRequest ? { type: 'request', version: WIRE_VERSION, id, body } : { type: 'response', version: WIRE_VERSION, id, result }) as Message,
+  );
+
 describe('wire frames', () => {
+  it('matches JSON.stringify on every variant', () => {
+    fc.assert(
+      fc.property(messageArbitrary, (message) => {
+        expect(messageJson(message)).toBe(JSON.stringify(message));
+        expect(decodeFrame(encodeFrame(message))).toEqual(E.right(message));
+      }),
+      { seed: defaultSeed('frame text'), numRuns: 2000 },
+    );
+  });
+
+  it('writes codec fields only, in order', () => {
+    const reordered = { id: 'c0:7', extra: 'dropped', body: { action: { kind: 'read' }, cap: 'AAAA', op: 'invoke' }, version: WIRE_VERSION, type: 'request' };
+    expect(messageJson(reordered as unknown as Message)).toBe('{"type":"request","version":1,"id":"c0:7","body":{"op":"invoke","cap":"AAAA","action":{"kind":"read"}}}');
+  });
+
   it('round trips a request', () => {
     expect(decodeFrame(encodeFrame(request))).toEqual(E.right(request));
   });
