@@ -16,6 +16,7 @@ import type { CheckOptions } from './check-options.ts';
 import { plural, table, type CommandIo } from './check-command.ts';
 import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
+import { createReportDirectory } from './report-directory.ts';
 import { listenForStopSignals, type StopSignal } from './stop-signals.ts';
 
 /** Generator settings of the cluster histories, chosen so that faults land while the clients run.
@@ -70,6 +71,9 @@ const keepRun = async (options: CheckOptions, kept: ClusterRunResult, label: str
       ? join(tmpdir(), `shardcap-cluster-${options.seed}-${kept.index}-${label}.json`)
       : resolve(options.report, label === 'violation' ? 'run.json' : `run-${kept.index}-${label}.json`);
   const meta = { command: commandLine(options), seed: options.seed, index: kept.index, deterministic: false, recordedAt: new Date().toISOString() };
+  if (options.report !== undefined) {
+    await createReportDirectory(options.report);
+  }
   await writeFile(path, encodeRunFile(kept.run, meta), 'utf8');
   return path;
 };
@@ -101,36 +105,40 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
   }
 
   const progress = options.json ? undefined : createProgress(io.stderr, io.stderrIsTty);
-  let result: ClusterCampaignResult | StopSignal | { readonly error: unknown };
+  // A stop signal ends the history in progress at once, because its clients stop waiting for
+  // responses, and the campaign returns without checking it. A second signal ends the process.
+  const stop = new AbortController();
+  void signals.first.then((signal) => stop.abort(signal));
+  signals.onRepeat((signal) => {
+    // The cluster's exit hook kills the node processes. Their data directories stay behind.
+    io.stderr(`shardcap check: received ${signal} again, so exiting now\n`);
+    io.exit?.(INTERRUPTED_EXIT[signal]);
+  });
+  let result: ClusterCampaignResult | { readonly error: unknown };
   try {
-    const campaign = runClusterCampaign({
+    result = await runClusterCampaign({
       cluster,
       runs: options.runs,
       seed: options.seed,
       generator: { nodeCount: options.nodes, clientCountMax: options.clients, faults: options.faults, ...CLUSTER_HISTORY },
       budget: options.budget,
+      signal: stop.signal,
       ...(mutant === undefined ? {} : { mutant }),
       ...(options.nodeCommand === undefined ? {} : { name: systemName(options) }),
       ...(progress === undefined ? {} : { onProgress: progress.update }),
-    });
-    // After a stop signal the history in progress still runs against the stopped nodes, so its
-    // failure is expected then, and the race has settled without it.
-    const settled = campaign.then(
+    }).then(
       (value) => value,
       (error: unknown) => ({ error }),
     );
-    result = await Promise.race([settled, signals.first]);
   } finally {
     progress?.done();
     await cluster.stop();
     signals.dispose();
   }
-  if (result === 'SIGINT' || result === 'SIGTERM' || result === 'SIGHUP') {
-    io.stderr(`shardcap check: interrupted by ${result}; the cluster is stopped\n`);
-    // The clients of the history in progress retry until their deadlines, which nothing cancels,
-    // so the process ends here rather than minutes later.
-    io.exit?.(INTERRUPTED_EXIT[result]);
-    return INTERRUPTED_EXIT[result];
+  if (stop.signal.aborted) {
+    const signal = stop.signal.reason as StopSignal;
+    io.stderr(`shardcap check: interrupted by ${signal}; the history in progress was not checked and the cluster is stopped\n`);
+    return INTERRUPTED_EXIT[signal];
   }
 
   if ('error' in result) {

@@ -1,8 +1,5 @@
 /** `shardcap check`: a fuzzing campaign against one implementation, with a summary and exit status. */
 import { SIMULATOR_FAULT_KINDS } from '../../properties/adapter.ts';
-import { existsSync, constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { ReplayPathError, type CampaignResult, type CampaignStats } from '../../properties/distributed/campaign.ts';
 import { listViolations } from '../../properties/distributed/check.ts';
 import { partitionsOf } from '../../properties/distributed/partition.ts';
@@ -10,6 +7,7 @@ import { checkHelp, parseCheckOptions, UsageError, type CheckOptions } from './c
 import { implFaults, runPartition, supportedFaults, type PartitionTask } from './check-systems.ts';
 import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
+import { checkReportDirectory } from './report-directory.ts';
 
 export interface CommandIo {
   readonly stdout: (text: string) => void;
@@ -36,31 +34,6 @@ export const replayCommandFor = (options: CheckOptions, seed: number, path: stri
 
 /** Formats a count with the singular or plural noun, as in `1 history` or `2 histories`. */
 export const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
-
-/** Creates the report directory if needed and checks it is writable; returns the problem, if any. */
-const prepareReportDirectory = async (dir: string): Promise<string | null> => {
-  const target = resolve(dir);
-  try {
-    // Created one level at a time: a recursive mkdir below /proc never returns on Linux.
-    const missing: string[] = [];
-    let current = target;
-    while (!existsSync(current)) {
-      missing.unshift(current);
-      current = dirname(current);
-    }
-    if (!(await stat(current)).isDirectory()) {
-      return `invalid --report ${JSON.stringify(dir)}: ${current} is not a directory; give a directory path`;
-    }
-    for (const path of missing) {
-      await mkdir(path);
-    }
-    await access(target, constants.W_OK);
-    return null;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return `cannot use --report ${JSON.stringify(dir)}: ${reason}; give a writable directory`;
-  }
-};
 
 /** Formats name-value rows as an aligned two-column table. */
 export const table = (rows: ReadonlyArray<readonly [string, string]>): string => {
@@ -108,7 +81,7 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
 
   if (options.report !== undefined) {
     // Checked before the campaign, so a bad directory does not cost a whole run.
-    const problem = await prepareReportDirectory(options.report);
+    const problem = await checkReportDirectory(options.report);
     if (problem !== null) {
       io.stderr(`shardcap check: ${problem}\n`);
       return 2;

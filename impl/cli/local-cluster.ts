@@ -51,6 +51,8 @@ export class LocalCluster {
   readonly root: string;
   /** Unexpected exits: a node that ended although the parent neither killed nor stopped it. */
   readonly crashes: string[] = [];
+  /** Called with each entry added to `crashes`. */
+  private readonly crashListeners = new Set<(crash: string) => void>();
 
   private readonly places: ReadonlyArray<NodePlace>;
   private readonly members = new Map<NodeId, Member>();
@@ -258,6 +260,12 @@ export class LocalCluster {
     return member;
   }
 
+  /** Calls `listener` with each later unexpected exit, until the returned function is called. */
+  onCrash(listener: (crash: string) => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
+
   /** Starts the process of the node at `place`; its output lines go to `output` and `forward`. */
   private spawn(place: NodePlace, output: string[]): NodeProcess {
     const peers = new Map(this.places.filter((other) => other.id !== place.id).map((other) => [other.id, other.address]));
@@ -272,7 +280,11 @@ export class LocalCluster {
     void started.exited.then((exit: NodeExit) => {
       // Only the exit of a process that the parent neither killed nor stopped is a crash.
       if (!this.stopping && !this.killed.has(started)) {
-        this.crashes.push(`node ${place.id} (pid ${String(started.pid)}) exited on its own: ${describeExit(exit)}${lastLines(output)}`);
+        const crash = `node ${place.id} (pid ${String(started.pid)}) exited on its own: ${describeExit(exit)}${lastLines(output)}`;
+        this.crashes.push(crash);
+        for (const listener of this.crashListeners) {
+          listener(crash);
+        }
       }
     });
     return started;

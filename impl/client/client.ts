@@ -76,6 +76,8 @@ export class Client {
   private readonly attenuateToken: typeof attenuateToken;
   private readonly metadataNode: NodeId | undefined;
   private sequence = 0;
+  /** Reason the client was closed, or undefined while it is open. */
+  private closedBecause: string | undefined;
 
   constructor(ports: ClientPorts, options: ClientOptions) {
     this.id = options.id;
@@ -157,9 +159,24 @@ export class Client {
     return this.nodes.has(owner) ? ok(owner) : refusedWith(unknownNode(owner));
   }
 
+  /**
+   * Closes the client. Every pending request finishes now as indeterminate, with `reason`, and
+   * sends no more retries. Every later request finishes the same way at once, without sending
+   * anything. Offline attenuation still works. The transport stays open: its owner closes it.
+   */
+  close(reason = `client ${this.id} was closed`): void {
+    this.closedBecause ??= reason;
+    for (const request of [...this.pending.values()]) {
+      request.abandon(this.closedBecause);
+    }
+  }
+
   /** Sends one request to `owner` and retries it with exponential backoff and jitter until a
    * response arrives or the deadline passes. */
   private request(owner: NodeId, body: RequestBody): Promise<Outcome<WireOutput>> {
+    if (this.closedBecause !== undefined) {
+      return Promise.resolve({ kind: 'indeterminate', reason: this.closedBecause });
+    }
     const id = `${this.id}:${this.sequence}`;
     this.sequence += 1;
     this.stats.requests += 1;

@@ -77,6 +77,13 @@ export class InFlightRequest {
     this.send();
   }
 
+  /** Finishes the request at once as indeterminate, because its client was closed. The request
+   * may already have taken effect at the owner, so nothing is known about it. */
+  abandon(reason: string): void {
+    this.context.stats.indeterminate += 1;
+    this.finish({ kind: 'indeterminate', reason });
+  }
+
   private giveUp(): void {
     this.timer = undefined;
     this.context.stats.indeterminate += 1;

@@ -76,6 +76,8 @@ export class ClusterSystem implements CapabilitySystem {
   private readonly sent: SentMessage[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly origin = performance.now();
+  /** Set by `abort`: the run is being given up, so it no longer restarts or waits for nodes. */
+  private aborted = false;
 
   constructor(options: ClusterSystemOptions) {
     this.cluster = options.cluster;
@@ -170,7 +172,9 @@ export class ClusterSystem implements CapabilitySystem {
   }
 
   restart(node: NodeId): void {
-    this.cluster.restart(node);
+    if (!this.aborted) {
+      this.cluster.restart(node);
+    }
   }
 
   isUp(node: NodeId): boolean {
@@ -182,7 +186,7 @@ export class ClusterSystem implements CapabilitySystem {
   }
 
   resume(node: NodeId): boolean {
-    return this.cluster.resume(node);
+    return this.aborted ? false : this.cluster.resume(node);
   }
 
   disconnect(client: number, node: NodeId): void {
@@ -194,7 +198,7 @@ export class ClusterSystem implements CapabilitySystem {
   }
 
   whenUp(): Promise<void> {
-    return this.cluster.whenUp();
+    return this.aborted ? Promise.resolve() : this.cluster.whenUp();
   }
 
   partition(from: string, to: string): void {
@@ -217,12 +221,29 @@ export class ClusterSystem implements CapabilitySystem {
     return this.sent;
   }
 
-  /** Cancels pending faults and closes the clients' connections; the cluster keeps running. */
-  async close(): Promise<void> {
+  /**
+   * Gives up the run in progress, so that it ends at once instead of waiting out the clients'
+   * deadlines: cancels pending faults, finishes every pending and later operation as
+   * indeterminate, and stops restarting and waiting for nodes. Such a run must not be checked.
+   */
+  abort(reason: string): void {
+    this.aborted = true;
+    this.clearFaults();
+    for (const client of this.clients) {
+      client.close(reason);
+    }
+  }
+
+  private clearFaults(): void {
     for (const timer of this.timers) {
       clearTimeout(timer);
     }
     this.timers.clear();
+  }
+
+  /** Cancels pending faults and closes the clients' connections. The cluster keeps running. */
+  async close(): Promise<void> {
+    this.clearFaults();
     await Promise.all(this.transports.map((transport) => transport.close()));
   }
 }

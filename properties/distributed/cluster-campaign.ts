@@ -29,6 +29,8 @@ export interface ClusterCampaignOptions {
   readonly logger?: Logger;
   /** Called after each history. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Ends the campaign early: the history in progress ends at once and is neither checked nor counted. */
+  readonly signal?: AbortSignal;
 }
 
 /** One checked history that did not pass, with its position in the campaign. */
@@ -47,6 +49,8 @@ export interface ClusterCampaignResult {
   /** Node processes that exited although the campaign neither killed nor stopped them. The history
    * in progress when the first one exited is neither checked nor counted. */
   readonly nodeExits: ReadonlyArray<string>;
+  /** True when `signal` ended the campaign before its last history. */
+  readonly interrupted: boolean;
   readonly durationMs: number;
 }
 
@@ -56,8 +60,13 @@ export const runClusterCampaign = async (options: ClusterCampaignOptions): Promi
   const unknown: ClusterRunResult[] = [];
   const histories = fc.sample(clusterHistoryArbitrary(options.generator), { seed: options.seed, numRuns: options.runs });
   let failure: ClusterRunResult | null = null;
+  // A function, because the signal changes between reads.
+  const interrupted = (): boolean => options.signal?.aborted === true;
 
   for (const [index, history] of histories.entries()) {
+    if (interrupted() || options.cluster.crashes.length > 0) {
+      break;
+    }
     const system = new ClusterSystem({
       cluster: options.cluster,
       clients: history.clientCount,
@@ -65,8 +74,19 @@ export const runClusterCampaign = async (options: ClusterCampaignOptions): Promi
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       ...(options.name === undefined ? {} : { name: options.name }),
     });
-    const run = await runAndClose(system, history);
-    if (options.cluster.crashes.length > 0) {
+    // A stop request or a node that dies on its own ends the history at once, rather than after
+    // the clients' deadlines.
+    const abort = (): void => system.abort('the history was given up before its end');
+    options.signal?.addEventListener('abort', abort);
+    const stopListening = options.cluster.onCrash(abort);
+    let run: RecordedRun;
+    try {
+      run = await runAndClose(system, history);
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      stopListening();
+    }
+    if (options.cluster.crashes.length > 0 || interrupted()) {
       // A node that died on its own makes every operation on it look unanswered, so the checks of
       // this history would blame the wrong thing. The exit itself is the failure to report.
       break;
@@ -85,5 +105,12 @@ export const runClusterCampaign = async (options: ClusterCampaignOptions): Promi
     }
   }
 
-  return { stats, failure, unknown, nodeExits: [...options.cluster.crashes], durationMs: performance.now() - started };
+  return {
+    stats,
+    failure,
+    unknown,
+    nodeExits: [...options.cluster.crashes],
+    interrupted: interrupted(),
+    durationMs: performance.now() - started,
+  };
 };

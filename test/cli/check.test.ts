@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -143,6 +143,40 @@ describe('shardcap check', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('is not a directory');
     expect(result.stdout).toBe('');
+  });
+
+  it('creates no report directory on a pass', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'shardcap-report-'));
+    const report = join(directory, 'missing', 'report');
+    const result = await run('check', '--runs', '3', '--seed', '1', '--report', report);
+    const created = existsSync(join(directory, 'missing'));
+    rmSync(directory, { recursive: true, force: true });
+
+    expect(result.code).toBe(0);
+    expect(created).toBe(false);
+  });
+
+  it('creates missing report levels on a violation', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'shardcap-report-'));
+    const report = join(directory, 'missing', 'report');
+    const result = await run('check', '--runs', '300', '--seed', '11', '--impl', 'mutant:skip-version-check', '--report', report);
+    const written = existsSync(join(report, 'index.html'));
+    rmSync(directory, { recursive: true, force: true });
+
+    expect(result.code).toBe(1);
+    expect(written).toBe(true);
+  });
+
+  // root may write to a directory without write permission, so there the check cannot fail.
+  it.skipIf(process.getuid?.() === 0)('rejects an unwritable report parent', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'shardcap-report-'));
+    chmodSync(directory, 0o500);
+    const result = await run('check', '--runs', '3', '--seed', '1', '--report', join(directory, 'report'));
+    chmodSync(directory, 0o700);
+    rmSync(directory, { recursive: true, force: true });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('give a writable directory');
   });
 
   it('reports unknown verdicts with status 2', async () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../impl/cli/local-cluster.ts';
 import { isLiveProcess } from '../../impl/disk/data-lock.ts';
+import { ClusterSystem } from '../../properties/adapters/cluster.ts';
 import { runClusterCampaign } from '../../properties/distributed/cluster-campaign.ts';
 import { RemoteCluster } from '../../impl/net/remote-cluster.ts';
 import { nodeId } from '../../model/index.ts';
@@ -135,6 +136,59 @@ describe('LocalCluster', () => {
       expect(result.failure).toBeNull();
       expect(result.stats.histories).toBe(0);
       expect(result.nodeExits).toHaveLength(1);
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    'abort ends a waiting operation',
+    async () => {
+      const cluster = await startCluster(1);
+      const system = new ClusterSystem({ cluster, clients: 1 });
+      const created = await system.create(0, n0, 'value');
+      if (created.kind !== 'ok') {
+        throw new Error(`create failed: ${JSON.stringify(created)}`);
+      }
+      expect(system.pause(n0)).toBe(true);
+      const pending = system.invoke(0, created.value.cap, { kind: 'read' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      system.abort('the test gave up');
+      const outcome = await pending;
+      const later = await system.invoke(0, created.value.cap, { kind: 'read' });
+      cluster.resume(n0);
+      await system.close();
+
+      expect(outcome).toEqual({ kind: 'indeterminate', reason: 'the test gave up' });
+      expect(later).toEqual({ kind: 'indeterminate', reason: 'the test gave up' });
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    'campaign stops at an abort',
+    async () => {
+      const cluster = await startCluster(2);
+      const stop = new AbortController();
+
+      const result = await runClusterCampaign({
+        cluster,
+        runs: 200,
+        seed: 5,
+        budget: 100_000,
+        generator: { nodeCount: 2, clientCountMax: 2, commandsPerClientMax: 20, faults: new Set(['crash']), episodesMax: 2, horizonMs: 50, outageMsMax: 50 },
+        signal: stop.signal,
+        onProgress: (done) => {
+          if (done === 2) {
+            stop.abort();
+          }
+        },
+      });
+
+      expect(result.interrupted).toBe(true);
+      expect(result.stats.histories).toBe(2);
+      expect(result.failure).toBeNull();
+      expect(result.nodeExits).toEqual([]);
     },
     PROCESS_TEST_MS,
   );

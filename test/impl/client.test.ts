@@ -127,6 +127,49 @@ describe('client retries and deadline', () => {
   });
 });
 
+describe('client close', () => {
+  it('settles pending requests as indeterminate', async () => {
+    const { world, client, sends } = setup(silent);
+    const pending = client.invoke(cap, { kind: 'read' });
+    await world.clock.runFor(10);
+
+    client.close('the campaign was interrupted');
+    const outcome = await pending;
+    await world.clock.runUntilIdle();
+
+    expect(outcome).toEqual({ kind: 'indeterminate', reason: 'the campaign was interrupted' });
+    expect(sends).toEqual([0]);
+    expect(world.clock.pendingCount()).toBe(0);
+    expect(client.stats).toEqual({ requests: 1, retries: 0, indeterminate: 1, malformedFrames: 0 });
+  });
+
+  it('sends nothing after close', async () => {
+    const { client, sends } = setup(silent);
+    client.close();
+
+    const outcome = await client.revoke(revoker);
+
+    expect(outcome).toEqual({ kind: 'indeterminate', reason: 'client c0 was closed' });
+    expect(sends).toEqual([]);
+    expect(client.stats.requests).toBe(0);
+  });
+
+  it('keeps the first reason', async () => {
+    const { client } = setup(silent);
+    client.close('first');
+    client.close('second');
+
+    expect(await client.invoke(cap, { kind: 'read' })).toEqual({ kind: 'indeterminate', reason: 'first' });
+  });
+
+  it('still attenuates offline', () => {
+    const { client } = setup(silent);
+    client.close();
+
+    expect(client.attenuate(cap, ['read']).kind).toBe('ok');
+  });
+});
+
 describe('client answers', () => {
   it('reports an owner rejection as invalid', async () => {
     const { client, run } = setup(() => ({ ok: 'invalid', message: 'the token does not decode' }));

@@ -2,11 +2,12 @@
  * The HTML failure report of `shardcap check --report DIR`: one self-contained page with the
  * violated checks, a sequence diagram of the shrunk history and the same history as a table.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CampaignFailure } from '../../../properties/distributed/campaign.ts';
 import { layoutDiagram } from './layout.ts';
 import { renderPage } from './page.ts';
+import { createReportDirectory } from '../report-directory.ts';
 import { buildTrace } from './trace.ts';
 import { collectViolations, violationsByOp } from './violations.ts';
 
@@ -44,9 +45,9 @@ export const renderReport = (input: ReportInput): string => {
   });
 };
 
-/** Writes the report of a failure to `dir/index.html`, creating `dir` if needed, and returns the file's path. */
+/** Writes the report of a failure to `dir/index.html`, creating `dir` if it is missing, and returns the file's path. */
 export const writeReport = async (dir: string, input: ReportInput): Promise<string> => {
-  await mkdir(dir, { recursive: true });
+  await createReportDirectory(dir);
   const path = join(dir, 'index.html');
   await writeFile(path, renderReport(input), 'utf8');
   return path;
