@@ -19,7 +19,7 @@ export const reproduces = (result: StepResult, expected: NonNullable<Expected>):
  * Returns whether two values of plain data are equal: the same primitive (by `Object.is`), arrays
  * of equal elements, or objects with the same own keys (in any order) and equal values. On such
  * values it returns what `isDeepStrictEqual` from node:util returns. The search compares every
- * candidate result with a recorded one; in a profile of the checker this took about a quarter of
+ * candidate result with a recorded one. In a profile of the checker, this took about a quarter of
  * the time `isDeepStrictEqual` took.
  */
 export const sameData = (left: unknown, right: unknown): boolean => {
