@@ -12,7 +12,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { invariant } from '../../model/defect.ts';
+import { GroupSync } from '../log/group-sync.ts';
 import type { Storage } from '../ports.ts';
 import { FileError, fileError } from './file-error.ts';
 
@@ -34,18 +34,6 @@ export interface FileStorageStats {
   bytesWritten: number;
 }
 
-interface InFlightSync {
-  /** Logical log length that this write and fsync makes durable, in bytes. */
-  readonly through: number;
-  readonly done: Promise<void>;
-}
-
-interface QueuedSync {
-  readonly done: Promise<void>;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
-
 export class FileStorage implements Storage {
   readonly stats: FileStorageStats = { fsyncs: 0, bytesWritten: 0 };
 
@@ -58,12 +46,8 @@ export class FileStorage implements Storage {
   private fileLength: number;
   /** Bytes in the log, counting buffered appends. */
   private appendedLength: number;
-  /** Bytes known to be durable. */
-  private syncedLength: number;
-  private inFlight: InFlightSync | undefined;
-  /** The write and fsync that starts when the one in flight completes, shared by every caller
-   * whose appends the one in flight does not cover. */
-  private queued: QueuedSync | undefined;
+  /** Group commit of the writes and fsyncs. It tracks the bytes known to be durable. */
+  private readonly group: GroupSync;
   private truncation: Promise<void> | undefined;
   private failure: Error | undefined;
   private closing: Promise<void> | undefined;
@@ -75,7 +59,12 @@ export class FileStorage implements Storage {
   ) {
     this.fileLength = length;
     this.appendedLength = length;
-    this.syncedLength = length;
+    this.group = new GroupSync({
+      synced: length,
+      appended: () => this.appendedLength,
+      flush: () => this.writePending(),
+      failure: (error) => this.failSync(error),
+    });
   }
 
   /**
@@ -126,19 +115,7 @@ export class FileStorage implements Storage {
       return Promise.reject(error);
     }
 
-    const target = this.appendedLength;
-    if (target <= this.syncedLength) {
-      return Promise.resolve();
-    }
-    if (this.inFlight === undefined) {
-      return this.startSync();
-    }
-    if (this.inFlight.through >= target) {
-      return this.inFlight.done;
-    }
-
-    this.queued ??= queuedSync();
-    return this.queued.done;
+    return this.group.sync();
   }
 
   /** Reads the file and appends the bytes still buffered in memory. */
@@ -162,12 +139,13 @@ export class FileStorage implements Storage {
    */
   truncate(length: number): Promise<void> {
     this.throwIfUnusable();
-    if (!(Number.isSafeInteger(length) && length >= 0 && length <= this.syncedLength)) {
-      throw new RangeError(`invalid truncate length ${length} for ${this.path}: use 0 to the durable length (${this.syncedLength})`);
+    const synced = this.group.syncedThrough;
+    if (!(Number.isSafeInteger(length) && length >= 0 && length <= synced)) {
+      throw new RangeError(`invalid truncate length ${length} for ${this.path}: use 0 to the durable length (${synced})`);
     }
-    if (this.appendedLength > this.syncedLength || this.inFlight !== undefined || this.truncation !== undefined) {
+    if (this.appendedLength > synced || this.group.flushing || this.truncation !== undefined) {
       throw new Error(
-        `cannot truncate ${this.path} with ${this.appendedLength - this.syncedLength} unsynced bytes or an operation pending: await sync() first`,
+        `cannot truncate ${this.path} with ${this.appendedLength - synced} unsynced bytes or an operation pending: await sync() first`,
       );
     }
 
@@ -199,24 +177,14 @@ export class FileStorage implements Storage {
 
   /** `sync` without the closed check, for `close` itself. */
   private syncUnchecked(): Promise<void> {
-    if (this.appendedLength <= this.syncedLength) {
-      return this.inFlight?.done ?? Promise.resolve();
-    }
-    return this.inFlight === undefined ? this.startSync() : (this.queued ??= queuedSync()).done;
+    return this.appendedLength <= this.group.syncedThrough ? this.group.current() : this.group.sync();
   }
 
-  private startSync(): Promise<void> {
-    invariant(this.inFlight === undefined, `${this.path}: started a sync while another was in flight`);
-
+  /** Writes every pending chunk and calls `fsync`: the flush of the group commit. */
+  private writePending(): Promise<void> {
     const chunks = this.pending;
     this.pending = [];
-    const through = this.appendedLength;
-    const done = this.writeAndSync(chunks).then(
-      () => this.completeSync(through),
-      (error: unknown) => this.failSync(error),
-    );
-    this.inFlight = { through, done };
-    return done;
+    return this.writeAndSync(chunks);
   }
 
   private async writeAndSync(chunks: ReadonlyArray<Uint8Array>): Promise<void> {
@@ -245,18 +213,8 @@ export class FileStorage implements Storage {
     }
   }
 
-  private completeSync(through: number): void {
-    this.syncedLength = Math.max(this.syncedLength, through);
-    this.inFlight = undefined;
-
-    const next = this.queued;
-    if (next !== undefined) {
-      this.queued = undefined;
-      this.startSync().then(next.resolve, next.reject);
-    }
-  }
-
-  private failSync(error: unknown): never {
+  /** Records a failed write or fsync and returns the error that every waiting caller gets. */
+  private failSync(error: unknown): Error {
     const failure = new FileError(
       `${error instanceof Error ? error.message : String(error)}. The record log accepts nothing more; restart the node so that it recovers from the durable log`,
       this.path,
@@ -264,12 +222,7 @@ export class FileStorage implements Storage {
       { cause: error },
     );
     this.failure = failure;
-    this.inFlight = undefined;
-
-    const next = this.queued;
-    this.queued = undefined;
-    next?.reject(failure);
-    throw failure;
+    return failure;
   }
 
   private async cut(length: number): Promise<void> {
@@ -284,7 +237,7 @@ export class FileStorage implements Storage {
     }
     this.fileLength = length;
     this.appendedLength = length;
-    this.syncedLength = length;
+    this.group.resetTo(length);
   }
 
   /** Reads the first `length` bytes of the file. */
@@ -346,16 +299,6 @@ const syncDirectory = async (openFile: OpenFile, directory: string): Promise<voi
   } finally {
     await handle.close();
   }
-};
-
-const queuedSync = (): QueuedSync => {
-  let resolve: () => void = () => undefined;
-  let reject: (error: unknown) => void = () => undefined;
-  const done = new Promise<void>((onResolve, onReject) => {
-    resolve = onResolve;
-    reject = onReject;
-  });
-  return { done, resolve, reject };
 };
 
 const concatenate = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {

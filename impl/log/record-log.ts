@@ -7,8 +7,8 @@
  * grouped: one storage sync covers every record appended before it started, and the callers of
  * `sync()` who arrive while it is in flight share a single next storage sync.
  */
-import { invariant } from '../../model/defect.ts';
 import type { Logger, Storage } from '../ports.ts';
+import { GroupSync } from './group-sync.ts';
 import { encodeLogRecord } from './record-format.ts';
 import { recoverLog, type DiscardedTail } from './recover.ts';
 
@@ -20,25 +20,9 @@ export interface OpenedRecordLog {
   readonly discarded?: DiscardedTail;
 }
 
-interface InFlightSync {
-  /** LSN of the last record this storage sync makes durable. */
-  readonly through: number;
-  readonly done: Promise<void>;
-}
-
-interface QueuedSync {
-  readonly done: Promise<void>;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
-
 export class RecordLog {
   private appendedLsn: number;
-  private syncedLsn: number;
-  private inFlight: InFlightSync | undefined;
-  /** The storage sync that starts when the one in flight completes, shared by every caller
-   * whose records the one in flight does not cover. */
-  private queued: QueuedSync | undefined;
+  private readonly group: GroupSync;
   /** Set when a storage sync failed. The log then rejects every call, because after a failed
    * `fsync` the durable state of the appended bytes is unknown. */
   private failure: Error | undefined;
@@ -49,7 +33,12 @@ export class RecordLog {
     recoveredCount: number,
   ) {
     this.appendedLsn = recoveredCount - 1;
-    this.syncedLsn = recoveredCount - 1;
+    this.group = new GroupSync({
+      synced: recoveredCount - 1,
+      appended: () => this.appendedLsn,
+      flush: () => this.storage.sync(),
+      failure: (error) => this.failStorageSync(error),
+    });
   }
 
   /**
@@ -86,12 +75,12 @@ export class RecordLog {
 
   /** LSN of the last record known to be durable, or -1 when none is. */
   get syncedThrough(): number {
-    return this.syncedLsn;
+    return this.group.syncedThrough;
   }
 
   /** Whether some appended record is not yet durable. When false, a read need not wait for a sync. */
   get hasPending(): boolean {
-    return this.appendedLsn > this.syncedLsn;
+    return this.appendedLsn > this.group.syncedThrough;
   }
 
   /**
@@ -118,61 +107,21 @@ export class RecordLog {
     if (this.failure !== undefined) {
       return Promise.reject(this.failure);
     }
-
-    const target = this.appendedLsn;
-    if (target <= this.syncedLsn) {
-      return Promise.resolve();
-    }
-    if (this.inFlight === undefined) {
-      return this.startStorageSync();
-    }
-    if (this.inFlight.through >= target) {
-      return this.inFlight.done;
-    }
-
-    this.queued ??= queuedSync();
-    return this.queued.done;
+    return this.group.sync();
   }
 
-  private startStorageSync(): Promise<void> {
-    invariant(this.inFlight === undefined, 'record log started a storage sync while another was in flight');
-
-    const through = this.appendedLsn;
-    const done = this.storage.sync().then(
-      () => this.completeStorageSync(through),
-      (error: unknown) => this.failStorageSync(error),
-    );
-    this.inFlight = { through, done };
-    return done;
-  }
-
-  private completeStorageSync(through: number): void {
-    this.syncedLsn = Math.max(this.syncedLsn, through);
-    this.inFlight = undefined;
-
-    const next = this.queued;
-    if (next !== undefined) {
-      this.queued = undefined;
-      this.startStorageSync().then(next.resolve, next.reject);
-    }
-  }
-
-  private failStorageSync(error: unknown): never {
+  /** Records a failed storage sync and returns the error that every waiting caller gets. */
+  private failStorageSync(error: unknown): Error {
     const failure = new Error(
       `record log sync failed (${String(error)}): the log accepts no more records, so restart the process to recover from the durable log`,
       { cause: error },
     );
     this.failure = failure;
-    this.inFlight = undefined;
     this.logger.error(
-      { error: String(error), appendedThrough: this.appendedLsn, syncedThrough: this.syncedLsn },
+      { error: String(error), appendedThrough: this.appendedLsn, syncedThrough: this.group.syncedThrough },
       'record log sync failed',
     );
-
-    const next = this.queued;
-    this.queued = undefined;
-    next?.reject(failure);
-    throw failure;
+    return failure;
   }
 
   private throwIfFailed(): void {
@@ -185,13 +134,3 @@ export class RecordLog {
 /** Opens the record log on `storage`, as `RecordLog.open` does. */
 export const openRecordLog = (storage: Storage, logger: Logger): Promise<OpenedRecordLog> =>
   RecordLog.open(storage, logger);
-
-const queuedSync = (): QueuedSync => {
-  let resolve: () => void = () => undefined;
-  let reject: (error: unknown) => void = () => undefined;
-  const done = new Promise<void>((onResolve, onReject) => {
-    resolve = onResolve;
-    reject = onReject;
-  });
-  return { done, resolve, reject };
-};
