@@ -6,11 +6,15 @@ import { register } from 'tsx/esm/api';
 register();
 
 // A reader that stops early, such as `head`, closes the pipe. The output is then no longer wanted,
-// so the command ends quietly with its status so far instead of failing with an EPIPE stack trace.
+// so the command ends quietly instead of failing with an EPIPE stack trace. A command cut short
+// exits with 141, as a shell reports a process that SIGPIPE ended, because its work is not done
+// and status 0 would claim it was. A command that had already finished keeps its own status.
+const CUT_SHORT_BY_CLOSED_PIPE = 141;
+let finished = false;
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
     if (error.code === 'EPIPE') {
-      process.exit(process.exitCode ?? 0);
+      process.exit(finished ? (process.exitCode ?? 0) : CUT_SHORT_BY_CLOSED_PIPE);
     }
     throw error;
   });
@@ -25,3 +29,4 @@ try {
   process.stderr.write(`shardcap: failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 1;
 }
+finished = true;

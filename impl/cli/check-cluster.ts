@@ -64,18 +64,28 @@ const commandLine = (options: CheckOptions): string =>
     `--seed=${options.seed}`,
   ].join(' ');
 
-/** Writes a run that did not pass to `dir/run.json` (with --report) or a new file in the temporary directory. */
-const keepRun = async (options: CheckOptions, kept: ClusterRunResult, label: string): Promise<string> => {
-  const path =
-    options.report === undefined
-      ? join(tmpdir(), `shardcap-cluster-${options.seed}-${kept.index}-${label}.json`)
-      : resolve(options.report, label === 'violation' ? 'run.json' : `run-${kept.index}-${label}.json`);
+/**
+ * Writes a run that did not pass to `dir/run.json` (with --report) or a new file in the temporary
+ * directory, and returns its path. When the report directory cannot take it, the run goes to the
+ * temporary directory, with a message, because the recorded run is the only copy of the failure.
+ */
+const keepRun = async (options: CheckOptions, kept: ClusterRunResult, label: string, io: CommandIo): Promise<string> => {
+  const temporary = join(tmpdir(), `shardcap-cluster-${options.seed}-${kept.index}-${label}.json`);
   const meta = { command: commandLine(options), seed: options.seed, index: kept.index, deterministic: false, recordedAt: new Date().toISOString() };
+  const text = encodeRunFile(kept.run, meta);
   if (options.report !== undefined) {
-    await createReportDirectory(options.report);
+    const path = resolve(options.report, label === 'violation' ? 'run.json' : `run-${kept.index}-${label}.json`);
+    try {
+      await createReportDirectory(options.report);
+      await writeFile(path, text, 'utf8');
+      return path;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      io.stderr(`shardcap check: cannot write the recorded run to ${path}: ${reason}; it goes to ${temporary} instead\n`);
+    }
   }
-  await writeFile(path, encodeRunFile(kept.run, meta), 'utf8');
-  return path;
+  await writeFile(temporary, text, 'utf8');
+  return temporary;
 };
 
 export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Promise<number> => {
@@ -108,10 +118,16 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
   // A stop signal ends the history in progress at once, because its clients stop waiting for
   // responses, and the campaign returns without checking it. A second signal ends the process.
   const stop = new AbortController();
-  void signals.first.then((signal) => stop.abort(signal));
+  // Ctrl-C in a terminal reaches the nodes too, and they exit on it. Only the exits seen before
+  // the signal are node failures.
+  let crashesBeforeStop = Number.POSITIVE_INFINITY;
+  void signals.first.then((signal) => {
+    crashesBeforeStop = cluster.crashes.length;
+    stop.abort(signal);
+  });
   signals.onRepeat((signal) => {
-    // The cluster's exit hook kills the node processes. Their data directories stay behind.
-    io.stderr(`shardcap check: received ${signal} again, so exiting now\n`);
+    // The cluster's exit hook kills the node processes.
+    io.stderr(`shardcap check: received ${signal} again, so exiting now; the nodes' data stays in ${cluster.root}, delete it when done\n`);
     io.exit?.(INTERRUPTED_EXIT[signal]);
   });
   let result: ClusterCampaignResult | { readonly error: unknown };
@@ -135,10 +151,9 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     await cluster.stop();
     signals.dispose();
   }
-  if (stop.signal.aborted) {
-    const signal = stop.signal.reason as StopSignal;
-    io.stderr(`shardcap check: interrupted by ${signal}; the history in progress was not checked and the cluster is stopped\n`);
-    return INTERRUPTED_EXIT[signal];
+  const interruptedBy = stop.signal.aborted ? (stop.signal.reason as StopSignal) : undefined;
+  if (interruptedBy !== undefined) {
+    io.stderr(`shardcap check: interrupted by ${interruptedBy}; the history in progress was not checked and the cluster is stopped\n`);
   }
 
   if ('error' in result) {
@@ -146,44 +161,56 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     // ends the run before its checks.
     const message = result.error instanceof Error ? result.error.message : String(result.error);
     io.stderr(`shardcap check: the run against the cluster failed: ${message}\n`);
-    return 1;
+    return interruptedBy === undefined ? 1 : INTERRUPTED_EXIT[interruptedBy];
   }
+  const nodeExits = result.nodeExits.slice(0, crashesBeforeStop);
 
   const failure = result.failure;
   let keptPath: string | undefined;
   let reportPath: string | undefined;
   if (failure !== null) {
-    keptPath = await keepRun(options, failure, 'violation');
+    keptPath = await keepRun(options, failure, 'violation', io);
     if (!options.json) {
       io.stdout(`\nviolation found in history ${failure.index + 1} of ${options.runs}:\n${formatFailureTrace(failure.run, failure.verdict)}\n`);
       io.stdout(`\nthe run is not reproducible; the whole recorded run is kept in ${keptPath}\nre-check it with: npx shardcap recheck ${keptPath}\n`);
     }
     if (options.report !== undefined) {
-      const { writeReport } = await import('./report/index.ts');
-      reportPath = await writeReport(options.report, {
-        failure: { seed: options.seed, path: String(failure.index + 1), history: failure.run.history, run: failure.run, verdict: failure.verdict, shrinks: 0 },
-        system: `${systemName(options)} (local cluster)`,
-        replayCommand: `npx shardcap recheck ${keptPath}`,
-        kept: keptPath,
-      });
-      if (!options.json) {
-        io.stdout(`report: ${reportPath}\n`);
+      const { writeReportOrExplain } = await import('./report/index.ts');
+      const written = await writeReportOrExplain(
+        options.report,
+        {
+          failure: { seed: options.seed, path: String(failure.index + 1), history: failure.run.history, run: failure.run, verdict: failure.verdict, shrinks: 0 },
+          system: `${systemName(options)} (local cluster)`,
+          replayCommand: `npx shardcap recheck ${keptPath}`,
+          kept: keptPath,
+        },
+        `the violation stands, and the recorded run is kept in ${keptPath}`,
+      );
+      if ('problem' in written) {
+        io.stderr(`shardcap check: ${written.problem}\n`);
+      } else {
+        reportPath = written.path;
+        if (!options.json) {
+          io.stdout(`report: ${reportPath}\n`);
+        }
       }
     }
   }
   const unknownPaths: string[] = [];
   for (const kept of result.unknown) {
-    unknownPaths.push(await keepRun(options, kept, 'unknown'));
+    unknownPaths.push(await keepRun(options, kept, 'unknown', io));
   }
-  for (const exit of result.nodeExits) {
+  for (const exit of nodeExits) {
     io.stderr(`shardcap check: ${exit}\n`);
   }
-  if (result.nodeExits.length > 0) {
+  if (nodeExits.length > 0) {
     io.stderr('shardcap check: a node process exited on its own, so the history in progress was not checked\n');
   }
 
   let exitCode = 0;
-  if (failure !== null || result.nodeExits.length > 0) {
+  if (interruptedBy !== undefined) {
+    exitCode = INTERRUPTED_EXIT[interruptedBy];
+  } else if (failure !== null || nodeExits.length > 0) {
     exitCode = 1;
   } else if (result.stats.unknown > 0) {
     exitCode = 2;
@@ -198,7 +225,8 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       checks: result.stats.checks,
       violations: result.stats.violation,
       unknown: result.stats.unknown,
-      nodeExits: result.nodeExits,
+      nodeExits,
+      ...(interruptedBy === undefined ? {} : { interrupted: interruptedBy }),
       seed: options.seed,
       durationMs: Math.round(result.durationMs),
       ...(keptPath === undefined ? {} : { kept: keptPath }),
@@ -214,7 +242,9 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     io.stdout(`\nthe checker ran out of budget on ${unknownPaths.length} histories (verdict unknown); they are kept in:\n${unknownPaths.join('\n')}\n`);
     io.stdout('re-check each with a larger budget: npx shardcap recheck FILE --budget N\n');
   }
-  if (exitCode === 0) {
+  if (interruptedBy !== undefined) {
+    io.stdout(`\ninterrupted by ${interruptedBy} after ${plural(result.stats.histories, 'checked history', 'checked histories')} of ${options.runs}\n`);
+  } else if (exitCode === 0) {
     io.stdout('\nall histories passed\n');
   }
   return exitCode;

@@ -161,10 +161,19 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
       io.stdout(`\nreplay: ${replay}\n`);
     }
     if (options.report !== undefined) {
-      const { writeReport } = await import('./report/index.ts');
-      reportPath = await writeReport(options.report, { failure, system: options.impl, replayCommand: replay });
-      if (!options.json) {
-        io.stdout(`report: ${reportPath}\n`);
+      const { writeReportOrExplain } = await import('./report/index.ts');
+      const written = await writeReportOrExplain(
+        options.report,
+        { failure, system: options.impl, replayCommand: replay },
+        'the violation stands, so fix the directory and run the replay command with --report',
+      );
+      if ('problem' in written) {
+        io.stderr(`shardcap check: ${written.problem}\n`);
+      } else {
+        reportPath = written.path;
+        if (!options.json) {
+          io.stdout(`report: ${reportPath}\n`);
+        }
       }
     }
   }

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { CLUSTER_FAULT_KINDS, SIMULATOR_FAULT_KINDS, type FaultKind } from '../../properties/adapter.ts';
 import { MUTANTS } from '../../properties/mutants.ts';
+import { parseArgsErrorMessage } from './parse-args-error.ts';
 
 export interface CheckOptions {
   /** `reference`, `model` or `mutant:<name>`. */
@@ -90,7 +91,8 @@ export const checkHelp = (): string =>
     '  -h, --help       print this help and exit',
     '',
     'exit status: 0 when every history passed, 1 when a violation was found, 2 for bad usage or',
-    'when the checker ran out of budget on some history (verdict unknown).',
+    'when the checker ran out of budget on some history (verdict unknown), 130 or 143 after SIGINT',
+    'or SIGTERM, and 141 when the reader of the output closed it before the run ended.',
   ].join('\n');
 
 export class UsageError extends Error {
@@ -117,11 +119,17 @@ const parseFaults = (text: string | undefined, cluster: boolean): ReadonlySet<Fa
     return new Set();
   }
   const kinds = text.split(',').map((kind) => kind.trim());
+  const alone = kinds.find((kind) => kind === 'all' || kind === 'none');
+  if (alone !== undefined) {
+    throw new UsageError(`invalid --faults ${JSON.stringify(text)}: ${alone} cannot be combined with other kinds; give --faults ${alone}, or a list of kinds from ${known.join(', ')}`);
+  }
   for (const kind of kinds) {
     if (!(known as ReadonlyArray<string>).includes(kind)) {
       const where = cluster ? 'a local cluster (--cluster)' : 'the simulator';
       const other = cluster ? SIMULATOR_FAULT_KINDS : CLUSTER_FAULT_KINDS;
-      const hint = (other as ReadonlyArray<string>).includes(kind) ? ` ${kind} is a fault of ${cluster ? 'the simulator (drop --cluster)' : 'a local cluster (add --cluster)'};` : '';
+      const hint = (other as ReadonlyArray<string>).includes(kind)
+        ? ` ${kind} is a fault of ${cluster ? 'the simulator only, so run without --cluster for it' : 'a local cluster only, so add --cluster for it'};`
+        : '';
       throw new UsageError(`invalid fault kind ${JSON.stringify(kind)} in --faults for ${where}:${hint} use ${known.join(', ')}, all or none`);
     }
   }
@@ -194,7 +202,7 @@ export const parseCheckOptions = (argv: ReadonlyArray<string>, randomSeed: () =>
       },
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(parseArgsErrorMessage(error));
   }
   const values = parsed.values;
   if (values.help === true) {

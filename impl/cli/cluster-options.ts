@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import { CLUSTER_NODES_MAX, NODE_START_TIMEOUT_MS, NODE_STOP_TIMEOUT_MS } from '../limits.ts';
+import { parseArgsErrorMessage } from './parse-args-error.ts';
 
 export interface ClusterOptions {
   readonly nodes: number;
@@ -62,7 +63,7 @@ export const parseClusterOptions = (argv: ReadonlyArray<string>, cwd: string): E
       },
     }).values;
   } catch (error) {
-    return E.left(error instanceof Error ? error.message : String(error));
+    return E.left(parseArgsErrorMessage(error));
   }
   if (values.help === true) {
     return E.right('help');

@@ -8,6 +8,7 @@ import { parseLogLevel, type LoggerLevel } from '../logger.ts';
 import type { TcpAddress } from '../net/address-book.ts';
 import { parseHostPort, parsePeerEntries, parsePeerList } from './host-port.ts';
 import { readNodeConfig, type NodeConfig } from './node-config.ts';
+import { parseArgsErrorMessage } from './parse-args-error.ts';
 
 export interface NodeOptions {
   readonly id: NodeId;
@@ -83,7 +84,7 @@ export const parseNodeOptions = async (
       },
     }).values;
   } catch (error) {
-    return E.left(error instanceof Error ? error.message : String(error));
+    return E.left(parseArgsErrorMessage(error));
   }
   if (values.help === true) {
     return E.right('help');

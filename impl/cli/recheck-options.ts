@@ -2,6 +2,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { parseArgs } from 'node:util';
 import { CHECK_DEFAULTS } from './check-options.ts';
+import { parseArgsErrorMessage } from './parse-args-error.ts';
 
 export interface RecheckOptions {
   /** Path of the recorded run file. */
@@ -59,7 +60,7 @@ export const parseRecheckOptions = (argv: ReadonlyArray<string>): E.Either<strin
       },
     });
   } catch (error) {
-    return E.left(error instanceof Error ? error.message : String(error));
+    return E.left(parseArgsErrorMessage(error));
   }
   if (parsed.values.help === true) {
     return E.right('help');

@@ -117,8 +117,12 @@ describe('check --cluster', () => {
     async (signal, status) => {
       const child = spawn(process.execPath, [BIN_PATH, 'check', '--cluster', '--runs', '500', '--seed=3'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
+      let stdout = '';
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
+      });
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
       });
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       while (!stderr.includes('histories against reference') && child.exitCode === null) {
@@ -133,6 +137,10 @@ describe('check --cluster', () => {
       expect(code).toBe(status);
       expect(Date.now() - signalledAt).toBeLessThan(NODE_STOP_MS);
       expect(stderr).toContain(`interrupted by ${signal}; the history in progress was not checked and the cluster is stopped`);
+      expect(stderr).not.toContain('exited on its own');
+      expect(stdout).toMatch(/histories +[0-9]+/);
+      expect(stdout).toMatch(new RegExp(`interrupted by ${signal} after [0-9]+ checked histor(y|ies) of 500`));
+      expect(stdout).not.toContain('all histories passed');
     },
     CAMPAIGN_TIMEOUT_MS,
   );
@@ -141,7 +149,7 @@ describe('check --cluster', () => {
     [['--node-command', 'x', '--impl', 'mutant:no-dedup'], '--node-command replaces: drop --impl'],
     [['--node-command', ' '], 'invalid --node-command'],
     [['--impl', 'model'], '--impl model has no processes'],
-    [['--faults', 'drop'], 'drop is a fault of the simulator (drop --cluster)'],
+    [['--faults', 'drop'], 'drop is a fault of the simulator only, so run without --cluster for it'],
     [['--replay=1:0'], "re-check its kept run with 'shardcap recheck FILE'"],
     [['--nodes', '17'], 'invalid --nodes "17": expected an integer from 1 to 16'],
   ])('rejects %j with exit status 2 and starts no process', async (extra, message) => {
@@ -199,7 +207,7 @@ describe('check --cluster', () => {
     const result = await runCommand(['check', '--faults', 'pause']);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('pause is a fault of a local cluster (add --cluster)');
+    expect(result.stderr).toContain('pause is a fault of a local cluster only, so add --cluster for it');
   });
 
   it('node rejects an unknown --impl', async () => {

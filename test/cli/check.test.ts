@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,10 @@ describe('shardcap check', () => {
     [['--workers', '2', '--replay=1:0'], 'drop them'],
     [['--runs', '3', '--shard', '4/4'], 'part 4 of 4 has no histories, because --runs 3 is less than the 4 partitions (4 parts × 1 worker)'],
     [['extra'], 'extra'],
+    [['--faults', 'all,crash'], 'invalid --faults "all,crash": all cannot be combined with other kinds'],
+    [['--faults', 'crash,none'], 'none cannot be combined'],
+    [['--runs', '-1'], "the value after --runs starts with '-', so it reads as an option: write --runs=VALUE"],
+    [['--runs=-1'], 'invalid --runs "-1"'],
   ];
   for (const [argv, message] of usageErrors) {
     it(`rejects ${argv.join(' ')}`, async () => {
@@ -165,6 +169,19 @@ describe('shardcap check', () => {
 
     expect(result.code).toBe(1);
     expect(written).toBe(true);
+  });
+
+  it('survives a report that cannot be written', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'shardcap-report-'));
+    mkdirSync(join(directory, 'index.html'));
+    const result = await run('check', '--runs', '300', '--seed', '11', '--impl', 'mutant:skip-version-check', '--report', directory);
+    rmSync(directory, { recursive: true, force: true });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot write the report to ${directory}`);
+    expect(result.stderr).not.toContain('shardcap: failed');
+    expect(result.stdout).toContain('replay:');
+    expect(result.stdout).toContain('violation');
   });
 
   // root may write to a directory without write permission, so there the check cannot fail.
