@@ -13,7 +13,7 @@ import { encodeRunFile } from '../../properties/distributed/run-file.ts';
 import { mutantNamed } from '../../properties/mutants.ts';
 import { LocalCluster } from './local-cluster.ts';
 import type { CheckOptions } from './check-options.ts';
-import { plural, table, type CommandIo } from './check-command.ts';
+import { plural, table, writeFailureReport, type CommandIo } from './check-command.ts';
 import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
 import { createReportDirectory } from './report-directory.ts';
@@ -175,25 +175,20 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       io.stdout(`\nthe run is not reproducible; the whole recorded run is kept in ${keptPath}\nre-check it with: npx shardcap recheck ${keptPath}\n`);
     }
     if (options.report !== undefined) {
-      const { writeReportOrExplain } = await import('./report/index.ts');
-      const written = await writeReportOrExplain(
-        options.report,
+      reportPath = await writeFailureReport(
         {
-          failure: { seed: options.seed, path: String(failure.index + 1), history: failure.run.history, run: failure.run, verdict: failure.verdict, shrinks: 0 },
-          system: `${systemName(options)} (local cluster)`,
-          replayCommand: `npx shardcap recheck ${keptPath}`,
-          kept: keptPath,
+          dir: options.report,
+          input: {
+            failure: { seed: options.seed, path: String(failure.index + 1), history: failure.run.history, run: failure.run, verdict: failure.verdict, shrinks: 0 },
+            system: `${systemName(options)} (local cluster)`,
+            replayCommand: `npx shardcap recheck ${keptPath}`,
+            kept: keptPath,
+          },
         },
         `the violation stands, and the recorded run is kept in ${keptPath}`,
+        io,
+        options.json,
       );
-      if ('problem' in written) {
-        io.stderr(`shardcap check: ${written.problem}\n`);
-      } else {
-        reportPath = written.path;
-        if (!options.json) {
-          io.stdout(`report: ${reportPath}\n`);
-        }
-      }
     }
   }
   const unknownPaths: string[] = [];

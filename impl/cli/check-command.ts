@@ -7,6 +7,7 @@ import { checkHelp, parseCheckOptions, UsageError, type CheckOptions } from './c
 import { implFaults, runPartition, supportedFaults, type PartitionTask } from './check-systems.ts';
 import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
+import type { ReportInput } from './report/index.ts';
 import { checkReportDirectory } from './report-directory.ts';
 
 export interface CommandIo {
@@ -34,6 +35,32 @@ export const replayCommandFor = (options: CheckOptions, seed: number, path: stri
 
 /** Formats a count with the singular or plural noun, as in `1 history` or `2 histories`. */
 export const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+
+/**
+ * Writes the HTML report of a failure and prints its path, unless the output is JSON, then
+ * returns the path. When the report cannot be written, prints why and `fix`, and returns
+ * undefined: the failure itself is already printed, and a failed write must not hide it.
+ */
+export const writeFailureReport = async (
+  report: { readonly dir: string; readonly input: ReportInput },
+  fix: string,
+  io: CommandIo,
+  json: boolean,
+): Promise<string | undefined> => {
+  const { writeReport } = await import('./report/index.ts');
+  let path: string;
+  try {
+    path = await writeReport(report.dir, report.input);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    io.stderr(`shardcap check: cannot write the report to ${report.dir}: ${reason}; ${fix}\n`);
+    return undefined;
+  }
+  if (!json) {
+    io.stdout(`report: ${path}\n`);
+  }
+  return path;
+};
 
 /** Formats name-value rows as an aligned two-column table. */
 export const table = (rows: ReadonlyArray<readonly [string, string]>): string => {
@@ -161,20 +188,12 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
       io.stdout(`\nreplay: ${replay}\n`);
     }
     if (options.report !== undefined) {
-      const { writeReportOrExplain } = await import('./report/index.ts');
-      const written = await writeReportOrExplain(
-        options.report,
-        { failure, system: options.impl, replayCommand: replay },
+      reportPath = await writeFailureReport(
+        { dir: options.report, input: { failure, system: options.impl, replayCommand: replay } },
         'the violation stands, so fix the directory and run the replay command with --report',
+        io,
+        options.json,
       );
-      if ('problem' in written) {
-        io.stderr(`shardcap check: ${written.problem}\n`);
-      } else {
-        reportPath = written.path;
-        if (!options.json) {
-          io.stdout(`report: ${reportPath}\n`);
-        }
-      }
     }
   }
 

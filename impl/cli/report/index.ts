@@ -52,18 +52,3 @@ export const writeReport = async (dir: string, input: ReportInput): Promise<stri
   await writeFile(path, renderReport(input), 'utf8');
   return path;
 };
-
-/** Writes the report as `writeReport` does, or returns what went wrong, so that a failed write
- * does not hide the failure the report is about. `fix` is the next step for the user. */
-export const writeReportOrExplain = async (
-  dir: string,
-  input: ReportInput,
-  fix: string,
-): Promise<{ readonly path: string } | { readonly problem: string }> => {
-  try {
-    return { path: await writeReport(dir, input) };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { problem: `cannot write the report to ${dir}: ${reason}; ${fix}` };
-  }
-};
