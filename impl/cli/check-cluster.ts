@@ -18,6 +18,8 @@ import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
 import { createReportDirectory } from './report-directory.ts';
 import { listenForStopSignals, type StopSignal } from './stop-signals.ts';
+import { formatWireProblems, WireProblemLog } from './wire-problems.ts';
+import { formatAddress } from '../net/address-book.ts';
 
 /** Generator settings of the cluster histories, chosen so that faults land while the clients run.
  * Without faults, a history's streams take some tens of milliseconds on loopback. Each kill adds
@@ -130,10 +132,12 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     io.stderr(`shardcap check: received ${signal} again, so exiting now; the nodes' data stays in ${cluster.root}, delete it when done\n`);
     io.exit?.(INTERRUPTED_EXIT[signal]);
   });
+  const wire = new WireProblemLog(new Map([...cluster.addresses()].map(([id, address]) => [formatAddress(address), id])));
   let result: ClusterCampaignResult | { readonly error: unknown };
   try {
     result = await runClusterCampaign({
       cluster,
+      logger: wire,
       runs: options.runs,
       seed: options.seed,
       generator: { nodeCount: options.nodes, clientCountMax: options.clients, faults: options.faults, ...CLUSTER_HISTORY },
@@ -164,6 +168,11 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     return interruptedBy === undefined ? 1 : INTERRUPTED_EXIT[interruptedBy];
   }
   const nodeExits = result.nodeExits.slice(0, crashesBeforeStop);
+  const problems = wire.problems();
+  const protocolProblems = problems.filter((problem) => problem.protocol);
+  if (protocolProblems.length > 0) {
+    io.stderr(`shardcap check: the checking clients saw protocol errors (count, node, event):\n${formatWireProblems(protocolProblems)}\n`);
+  }
 
   const failure = result.failure;
   let keptPath: string | undefined;
@@ -195,11 +204,17 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
   for (const kept of result.unknown) {
     unknownPaths.push(await keepRun(options, kept, 'unknown', io));
   }
+  const connectionProblems = problems.filter((problem) => !problem.protocol);
+  if ((failure !== null || nodeExits.length > 0) && connectionProblems.length > 0) {
+    io.stderr(
+      `shardcap check: connections of the checking clients that failed (count, node, error; kill -9 faults cause some):\n${formatWireProblems(connectionProblems)}\n`,
+    );
+  }
   for (const exit of nodeExits) {
     io.stderr(`shardcap check: ${exit}\n`);
   }
   if (nodeExits.length > 0) {
-    io.stderr('shardcap check: a node process exited on its own, so the history in progress was not checked\n');
+    io.stderr('shardcap check: a node process failed as shown above, so the history in progress was not checked\n');
   }
 
   let exitCode = 0;
@@ -221,6 +236,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       violations: result.stats.violation,
       unknown: result.stats.unknown,
       nodeExits,
+      ...(protocolProblems.length === 0 ? {} : { protocolErrors: protocolProblems.map(({ node, event, reason, count }) => ({ node, event, reason, count })) }),
       ...(interruptedBy === undefined ? {} : { interrupted: interruptedBy }),
       seed: options.seed,
       durationMs: Math.round(result.durationMs),

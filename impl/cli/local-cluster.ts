@@ -278,9 +278,12 @@ export class LocalCluster {
       this.forward(line);
     });
     void started.exited.then((exit: NodeExit) => {
-      // Only the exit of a process that the parent neither killed nor stopped is a crash.
-      if (!this.stopping && !this.killed.has(started)) {
-        const crash = `node ${place.id} (pid ${String(started.pid)}) exited on its own: ${describeExit(exit)}${lastLines(output)}`;
+      // Only the exit of a process that the parent neither killed nor stopped is a crash. A killed
+      // process that leaves a process holding its output is one too: a restart could not take over.
+      const killed = this.killed.has(started);
+      if (!this.stopping && (!killed || exit.outputHeldOpen === true)) {
+        const how = killed ? 'was killed' : 'exited on its own';
+        const crash = `node ${place.id} (pid ${String(started.pid)}) ${how}: ${describeExit(exit)}${lastLines(output)}`;
         this.crashes.push(crash);
         for (const listener of this.crashListeners) {
           listener(crash);

@@ -69,13 +69,25 @@ export interface NodeExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly error?: string;
+  /** True when the process exited but its output pipes stayed open past OUTPUT_CLOSE_GRACE_MS,
+   * so some process it started still keeps them open, and may still have its port and data. */
+  readonly outputHeldOpen?: boolean;
 }
+
+/** Time the output pipes of an exited process get to close, in milliseconds. They close at
+ * once unless a process that the node started, such as the program of a wrapper script that
+ * lacks `exec`, inherited them and still runs. */
+export const OUTPUT_CLOSE_GRACE_MS = 1_000;
 
 export const describeExit = (exit: NodeExit): string => {
   if (exit.error !== undefined) {
     return `failed to start a process (${exit.error})`;
   }
-  return exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${String(exit.code)}`;
+  const status = exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${String(exit.code)}`;
+  return exit.outputHeldOpen === true
+    ? `${status}, but a process it started still holds its output open and may hold its port and data; ` +
+        'a wrapper script must start the node with exec, so that signals reach the node itself'
+    : status;
 };
 
 export class NodeProcess {
@@ -84,10 +96,13 @@ export class NodeProcess {
   /** Resolves with the node's ready line once it listens. It never settles when the process
    * exits first. */
   readonly ready: Promise<ReadyLine>;
-  /** Resolves once the process has exited and its output is fully read. */
+  /** Resolves once the process has exited and its output is fully read, or OUTPUT_CLOSE_GRACE_MS
+   * after the exit when its output stays open. */
   readonly exited: Promise<NodeExit>;
 
   private readonly child: ChildProcess;
+  /** True when the node leads a process group of its own, which signals then reach whole. */
+  private readonly ownGroup: boolean;
   private exitStatus: NodeExit | undefined;
   private readyLine: ReadyLine | undefined;
 
@@ -98,7 +113,12 @@ export class NodeProcess {
     this.data = spec.data;
     const { program, args } = commandLineOf(spec);
     // The IPC channel lets the node notice when this process is gone, even after a SIGKILL, and stop.
-    this.child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    // A node of another implementation runs in a process group of its own, so that a kill, a pause
+    // or a stop also reaches any process it starts, such as the program of a wrapper script.
+    // `shardcap node` stays in this process's group, where a shell's job control can still wake a
+    // node left paused by a checker that was killed.
+    this.ownGroup = spec.command !== undefined;
+    this.child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: this.ownGroup });
     // The channel must not keep this process running; the node stops when it closes.
     this.child.channel?.unref();
 
@@ -139,6 +159,20 @@ export class NodeProcess {
         }
       });
       this.child.once('close', (code, signal) => settle({ code, signal }));
+      // 'close' waits for the output pipes, which a process the node started can keep open for
+      // good. The exit is final after a grace period anyway, and the pipes are let go.
+      this.child.once('exit', (code, signal) => {
+        const grace = setTimeout(() => {
+          this.child.stdout?.destroy();
+          this.child.stderr?.destroy();
+          if (this.child.connected) {
+            this.child.disconnect();
+          }
+          settle({ code, signal, outputHeldOpen: true });
+        }, OUTPUT_CLOSE_GRACE_MS);
+        grace.unref();
+        this.child.once('close', () => clearTimeout(grace));
+      });
     });
   }
 
@@ -156,9 +190,22 @@ export class NodeProcess {
     return this.exitStatus;
   }
 
-  /** Sends `signal` unless the process has already exited. */
+  /** Sends `signal` unless the process has already exited, to its whole process group when it
+   * has one of its own. */
   kill(signal: NodeJS.Signals): void {
-    if (this.exitStatus === undefined && this.child.exitCode === null && this.child.signalCode === null) {
+    if (this.exitStatus !== undefined) {
+      return;
+    }
+    const pid = this.child.pid;
+    if (this.ownGroup && pid !== undefined) {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // ESRCH: the whole group has exited.
+      }
+      return;
+    }
+    if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill(signal);
     }
   }

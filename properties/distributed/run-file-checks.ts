@@ -1,7 +1,7 @@
 /**
  * Checks of a recorded run file across fields, which the checker relies on and no single field's
- * codec can make: op ids in order, outcomes that match their inputs, messages between endpoints
- * of the run.
+ * codec can make: op ids in order, outcomes that match their inputs, times within the run,
+ * messages between endpoints of the run.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { ownerOf, type Input, type NodeId } from '../../model/index.ts';
@@ -25,7 +25,19 @@ const kindOfInput = (input: Input): RecordedKind | null => {
   }
 };
 
-const checkOp = (op: RecordedOp, at: string, clientCount: number): string[] => {
+/** The span of the run that every recorded time lies in: from `startMs` to `endMs`. */
+interface RunSpan {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** Returns the problem of a time outside the run's span, or undefined. */
+const outsideSpan = (span: RunSpan, field: string, timeMs: number): string | undefined =>
+  timeMs >= span.startMs && timeMs <= span.endMs
+    ? undefined
+    : `${field}: expected a time within the run, from run.startMs (${span.startMs}) to run.endMs (${span.endMs}), got ${timeMs}`;
+
+const checkOp = (op: RecordedOp, at: string, clientCount: number, span: RunSpan): string[] => {
   const problems: string[] = [];
   if (op.client >= clientCount) {
     problems.push(`${at}.client: expected a client below run.history.clientCount (${clientCount}), got ${op.client}`);
@@ -75,6 +87,15 @@ const checkOp = (op: RecordedOp, at: string, clientCount: number): string[] => {
   if (op.outcome.kind !== 'indeterminate' && op.endMs === null) {
     problems.push(`${at}.endMs: expected the time the response arrived for ${outcomeName(op.outcome.kind)}, got null`);
   }
+  const outside = [
+    outsideSpan(span, `${at}.startMs`, op.startMs),
+    op.endMs === null ? undefined : outsideSpan(span, `${at}.endMs`, op.endMs),
+    outsideSpan(span, `${at}.returnedMs`, op.returnedMs),
+  ].filter((problem): problem is string => problem !== undefined);
+  if (outside.length > 0) {
+    // A time outside the run is the more useful problem to report than its order against the other times.
+    return [...problems, ...outside];
+  }
   if (op.endMs !== null && op.endMs < op.startMs) {
     problems.push(`${at}.endMs: expected a time no earlier than startMs (${op.startMs}), got ${op.endMs}`);
   }
@@ -106,6 +127,20 @@ export const checkAcrossFields = (run: RunBody): string[] => {
     firstNode.set(node, earlier ?? index);
   }
 
+  if (run.endMs < run.startMs) {
+    problems.push(`run.endMs: expected a time no earlier than run.startMs (${run.startMs}), got ${run.endMs}`);
+  }
+  const span: RunSpan = { startMs: run.startMs, endMs: run.endMs };
+  const finalPhase = outsideSpan(span, 'run.finalPhaseMs', run.finalPhaseMs);
+  if (finalPhase !== undefined) {
+    problems.push(finalPhase);
+  }
+  for (const [index, timed] of run.faults.entries()) {
+    if (timed.atMs < 0) {
+      problems.push(`run.faults[${index}].atMs: expected 0 or more milliseconds after run.startMs, got ${timed.atMs}`);
+    }
+  }
+
   const firstOp = new Map<number, number>();
   for (const [index, op] of run.ops.entries()) {
     const at = `run.ops[${index}]`;
@@ -116,7 +151,7 @@ export const checkAcrossFields = (run: RunBody): string[] => {
       problems.push(`${at}.id: expected ${index}, the position of the operation, got ${op.id}; number the operations 0, 1, 2, ... in order`);
     }
     firstOp.set(op.id, earlier ?? index);
-    problems.push(...checkOp(op, at, clientCount));
+    problems.push(...checkOp(op, at, clientCount, span));
   }
 
   // Every message goes between endpoints of the run: its nodes and its clients c0, c1, ... Checked

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeRunFile } from '../../properties/distributed/run-file.ts';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runCommand } from './support.ts';
+import { runCommand, type Captured } from './support.ts';
 
 const BIN_PATH = fileURLToPath(new URL('../../impl/cli/bin.mjs', import.meta.url));
 
@@ -23,6 +23,19 @@ const NODE_STOP_MS = 15_000;
 const CAMPAIGN_TIMEOUT_MS = 120_000;
 
 const summaryOf = (stdout: string): Record<string, unknown> => JSON.parse(stdout.trim()) as Record<string, unknown>;
+
+/** Writes `text` to a script file `name` in a new temporary directory, runs `shardcap` with the
+ * arguments `argv(path)` returns, and removes the directory. */
+const runWithScript = async (name: string, text: string, argv: (path: string) => string[]): Promise<Captured> => {
+  const directory = await mkdtemp(join(tmpdir(), 'shardcap-node-script-'));
+  const path = join(directory, name);
+  await writeFile(path, text);
+  try {
+    return await runCommand(argv(path));
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+};
 
 describe('check --cluster', () => {
   it(
@@ -175,23 +188,72 @@ describe('check --cluster', () => {
     async () => {
       // The script starts the real node the first time and exits at once when it is run again on
       // the same data directory, as a node whose recovery fails would.
-      const directory = await mkdtemp(join(tmpdir(), 'shardcap-restart-'));
-      const script = join(directory, 'node-once.sh');
-      await writeFile(
-        script,
+      const result = await runWithScript(
+        'node-once.sh',
         `if [ -e "$3/started" ]; then echo "recovery failed" >&2; exit 3; fi\ntouch "$3/started"\nexec "${process.execPath}" "${BIN_PATH}" node --id "$1" --listen "$2" --data "$3" --peers "$4"\n`,
+        (script) => ['check', '--cluster', '--faults', 'crash', '--runs', '100', '--node-command', `sh ${script} {id} {listen} {data} {peers}`],
       );
-      try {
-        const result = await runCommand(['check', '--cluster', '--faults', 'crash', '--runs', '100', '--node-command', `sh ${script} {id} {listen} {data} {peers}`]);
 
-        // The exit ends the history at once. Depending on whether the final phase was already
-        // waiting for the node, it is reported as a failed restart or as a node that exited on its own.
-        expect(result.code).toBe(1);
-        expect(result.stderr).toMatch(/node n[0-9] (ended before it printed its ready line|\(pid [0-9]+\) exited on its own): exit code 3/);
-        expect(result.stderr).toContain('recovery failed');
-      } finally {
-        await rm(directory, { recursive: true, force: true });
-      }
+      // The exit ends the history at once. Depending on whether the final phase was already
+      // waiting for the node, it is reported as a failed restart or as a node that exited on its own.
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/node n[0-9] (ended before it printed its ready line|\(pid [0-9]+\) exited on its own): exit code 3/);
+      expect(result.stderr).toContain('recovery failed');
+    },
+    CAMPAIGN_TIMEOUT_MS,
+  );
+
+  it(
+    'passes with a wrapper script that lacks exec',
+    async () => {
+      // The node runs as a child of sh, so every kill, pause and stop must reach the whole
+      // process group; a kill of sh alone would leave the node holding its port and data.
+      const result = await runWithScript(
+        'wrapper.sh',
+        `"${process.execPath}" "${BIN_PATH}" node --id "$1" --listen "$2" --data "$3" --peers "$4"\n`,
+        (script) => [
+          'check', '--cluster', '--faults', 'crash,pause', '--runs', '6', '--seed', '4', '--json',
+          '--node-command', `sh ${script} {id} {listen} {data} {peers}`,
+        ],
+      );
+
+      const summary = summaryOf(result.stdout);
+      expect(result.code).toBe(0);
+      expect(summary['runs']).toBe(6);
+      expect((summary['faults'] as { crash: number }).crash).toBeGreaterThan(0);
+    },
+    CAMPAIGN_TIMEOUT_MS,
+  );
+
+  it(
+    'names the protocol errors of a node',
+    async () => {
+      // The node prints its ready line, then answers every connection with a frame header that
+      // announces 4 GiB.
+      const result = await runWithScript(
+        'garbage-node.mjs',
+        [
+          "import { createServer } from 'node:net';",
+          "const [id, listen, data] = process.argv.slice(2);",
+          "const [host, port] = [listen.slice(0, listen.lastIndexOf(':')), Number(listen.slice(listen.lastIndexOf(':') + 1))];",
+          "createServer((socket) => { socket.on('error', () => {}); socket.write(Buffer.from([0xff, 0xff, 0xff, 0xff])); })",
+          "  .listen(port, host, () => console.log(`${id} listening on ${listen} pid ${process.pid} objects 0 data ${data}`));",
+          "process.on('disconnect', () => process.exit(0));",
+        ].join('\n'),
+        (script) => [
+          'check', '--cluster', '--nodes', '1', '--faults', 'none', '--runs', '1', '--seed', '2', '--json',
+          '--node-command', `${process.execPath} ${script} {id} {listen} {data}`,
+        ],
+      );
+
+      const summary = summaryOf(result.stdout);
+      const errors = summary['protocolErrors'] as Array<{ node: string; reason: string; count: number }>;
+      await rm(summary['kept'] as string, { force: true });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('the checking clients saw protocol errors');
+      expect(errors[0]?.node).toBe('n0');
+      expect(errors[0]?.reason).toContain('frame length 4294967295 exceeds the maximum');
+      expect(errors[0]?.count).toBeGreaterThan(0);
     },
     CAMPAIGN_TIMEOUT_MS,
   );

@@ -390,9 +390,24 @@ describe('recorded run file errors', () => {
   it('rejects an end before the start', async () => {
     const message = await problemAfter((document) => {
       const op = document['run']['ops'][0];
-      op['endMs'] = op['startMs'] - 1;
+      op['endMs'] = op['startMs'];
+      op['startMs'] = op['startMs'] + 0.5;
     });
     expect(message).toMatch(/^run\.ops\[0\]\.endMs: expected a time no earlier than startMs \(.+\), got .+$/);
+  });
+
+  it('rejects an op time outside the run', async () => {
+    const message = await problemAfter((document) => {
+      document['run']['ops'][0]['startMs'] = 1e308;
+    });
+    expect(message).toMatch(/^run\.ops\[0\]\.startMs: expected a time within the run, from run\.startMs \(.+\) to run\.endMs \(.+\), got 1e\+308/);
+  });
+
+  it('rejects a fault before the run', async () => {
+    const message = await problemAfter((document) => {
+      document['run']['faults'][0]['atMs'] = -100;
+    });
+    expect(message).toMatch(/^run\.faults\[0\]\.atMs: expected 0 or more milliseconds after run\.startMs, got -100/);
   });
 
   it('lists at most ten problems', async () => {
