@@ -17,7 +17,7 @@ import { plural, table, writeFailureReport, type CommandIo } from './check-comma
 import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
 import { createReportDirectory } from './report-directory.ts';
-import { listenForStopSignals, type StopSignal } from './stop-signals.ts';
+import { INTERRUPTED_EXIT, listenForStopSignals, type StopSignal } from './stop-signals.ts';
 import { formatWireProblems, WireProblemLog } from './wire-problems.ts';
 import { formatAddress } from '../net/address-book.ts';
 
@@ -30,9 +30,6 @@ const CLUSTER_HISTORY = {
   horizonMs: 100,
   outageMsMax: 200,
 } as const;
-
-/** Exit status after a stop signal, as shells report a command the signal ended: 128 plus its number. */
-const INTERRUPTED_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
 const summaryRows = (options: CheckOptions, result: ClusterCampaignResult): Array<readonly [string, string]> => {
   const stats: CampaignStats = result.stats;

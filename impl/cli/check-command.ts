@@ -9,6 +9,7 @@ import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
 import type { ReportInput } from './report/index.ts';
 import { checkReportDirectory } from './report-directory.ts';
+import { INTERRUPTED_EXIT, listenForStopSignals, type StopSignal } from './stop-signals.ts';
 
 export interface CommandIo {
   readonly stdout: (text: string) => void;
@@ -151,16 +152,26 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
       ...(options.path === undefined ? {} : { path: options.path }),
     }),
   );
+  // A stop signal ends the campaign after the history in progress, which is still checked, and
+  // the summary covers the histories checked so far. A second signal ends the process at once.
+  const signals = listenForStopSignals();
+  const stop = new AbortController();
+  void signals.first.then((signal) => stop.abort(signal));
+  signals.onRepeat((signal) => {
+    io.stderr(`shardcap check: received ${signal} again, so exiting now\n`);
+    io.exit?.(INTERRUPTED_EXIT[signal]);
+  });
   let result: CampaignResult;
   try {
     const [only] = tasks;
     if (options.workers === 1 && tasks.length === 1 && only !== undefined) {
-      result = await runPartition(only, progress?.update);
+      result = await runPartition(only, progress?.update, stop.signal);
     } else {
       const { runOnWorkers } = await import('./parallel-campaign.ts');
-      result = await runOnWorkers(tasks, progress?.update);
+      result = await runOnWorkers(tasks, progress?.update, stop.signal);
     }
   } catch (error) {
+    signals.dispose();
     if (error instanceof ReplayPathError) {
       progress?.done();
       io.stderr(
@@ -170,7 +181,12 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
     }
     throw error;
   }
+  signals.dispose();
   progress?.done();
+  const interruptedBy = result.interrupted ? (stop.signal.reason as StopSignal) : undefined;
+  if (interruptedBy !== undefined) {
+    io.stderr(`shardcap check: interrupted by ${interruptedBy}; no further history was run\n`);
+  }
 
   if (result.replay && result.failure === null) {
     io.stderr(
@@ -198,7 +214,9 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
   }
 
   let exitCode = 0;
-  if (failure !== null) {
+  if (interruptedBy !== undefined) {
+    exitCode = INTERRUPTED_EXIT[interruptedBy];
+  } else if (failure !== null) {
     exitCode = 1;
   } else if (result.stats.unknown > 0) {
     exitCode = 2;
@@ -225,6 +243,7 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
             violated: listViolations(failure.verdict),
           }),
       ...(reportPath === undefined ? {} : { report: reportPath }),
+      ...(interruptedBy === undefined ? {} : { interrupted: interruptedBy }),
     };
     io.stdout(`${JSON.stringify(summary)}\n`);
   } else {
@@ -232,7 +251,9 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
     if (result.stats.unknown > 0) {
       io.stdout(`\nthe checker ran out of budget on ${result.stats.unknown} histories (verdict unknown); raise --budget to decide them\n`);
     }
-    if (exitCode === 0) {
+    if (interruptedBy !== undefined) {
+      io.stdout(`\ninterrupted by ${interruptedBy} after ${plural(result.stats.histories, 'checked history', 'checked histories')} of ${runs}\n`);
+    } else if (exitCode === 0) {
       io.stdout(result.replay ? '\nthe replayed history passed\n' : '\nall histories passed\n');
     }
   }

@@ -42,8 +42,10 @@ export interface PartitionTask {
 export const runPartition = (
   task: PartitionTask,
   onProgress?: (done: number, total: number, stats: Readonly<CampaignStats>) => void,
+  signal?: AbortSignal,
 ): Promise<CampaignResult> =>
   runCampaign({
+    ...(signal === undefined ? {} : { signal }),
     system: systemFactory(task),
     runs: task.runs,
     seed: task.seed,

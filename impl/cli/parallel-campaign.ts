@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { emptyStats, type CampaignFailure, type CampaignResult, type CampaignStats } from '../../properties/distributed/campaign.ts';
-import type { WorkerMessage } from './campaign-worker.ts';
+import type { WorkerCommand, WorkerMessage } from './campaign-worker.ts';
 import type { PartitionTask } from './check-systems.ts';
 
 const WORKER_ENTRY = new URL('./campaign-worker.mjs', import.meta.url);
@@ -45,6 +45,7 @@ interface PartitionState {
 export const runOnWorkers = (
   tasks: ReadonlyArray<PartitionTask>,
   onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
 ): Promise<CampaignResult> => {
   const started = Date.now();
   const total = tasks.reduce((sum, task) => sum + task.runs, 0);
@@ -52,7 +53,7 @@ export const runOnWorkers = (
   const workers: Worker[] = [];
 
   if (tasks.length === 0) {
-    return Promise.resolve({ stats: emptyStats(), failure: null, replay: false, unknownSeeds: [], durationMs: 0 });
+    return Promise.resolve({ stats: emptyStats(), failure: null, replay: false, unknownSeeds: [], interrupted: false, durationMs: 0 });
   }
   return new Promise<CampaignResult>((resolve, reject) => {
     let settled = false;
@@ -68,7 +69,8 @@ export const runOnWorkers = (
         addStats(stats, state.result?.stats ?? state.stats);
       }
       const unknownSeeds = states.flatMap((state) => state.result?.unknownSeeds ?? []);
-      void stopAll().then(() => resolve({ stats, failure, replay: false, unknownSeeds, durationMs: Date.now() - started }));
+      const interrupted = signal?.aborted === true;
+      void stopAll().then(() => resolve({ stats, failure, replay: false, unknownSeeds, interrupted, durationMs: Date.now() - started }));
     };
 
     const fail = (error: Error): void => {
@@ -78,6 +80,13 @@ export const runOnWorkers = (
       settled = true;
       void stopAll().then(() => reject(error));
     };
+
+    signal?.addEventListener('abort', () => {
+      const command: WorkerCommand = { type: 'stop' };
+      for (const worker of workers) {
+        worker.postMessage(command);
+      }
+    });
 
     tasks.forEach((task, index) => {
       const state = states[index] as PartitionState;

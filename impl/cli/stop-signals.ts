@@ -7,6 +7,9 @@
 
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
+/** Exit status after a stop signal, as shells report a command the signal ended: 128 plus its number. */
+export const INTERRUPTED_EXIT: Readonly<Record<StopSignal, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
 const STOP_SIGNALS: ReadonlyArray<StopSignal> = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export interface StopSignals {

@@ -22,6 +22,9 @@ export interface CampaignOptions {
   readonly budget: number;
   /** Called after each history of the campaign proper (not during shrinking), with the counts so far. */
   readonly onProgress?: (done: number, total: number, stats: Readonly<CampaignStats>) => void;
+  /** Ends the campaign early: no further history runs, and a shrink in progress stops at the
+   * smallest failing history found so far. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CampaignStats {
@@ -55,6 +58,8 @@ export interface CampaignResult {
   readonly replay: boolean;
   /** Histories whose verdict was `unknown`: the checker's budget ran out. */
   readonly unknownSeeds: ReadonlyArray<number>;
+  /** True when `signal` ended the campaign before its last history. */
+  readonly interrupted: boolean;
   readonly durationMs: number;
 }
 
@@ -122,11 +127,18 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
   let shrinking = false;
   const replay = options.path !== undefined;
   let replayed = false;
+  let interrupted = false;
 
   const property = fc.asyncProperty(distributedHistoryArbitrary(options.generator), async (history) => {
     // A replay runs the one history the path leads to. When it passes, fast-check would go on
     // through the rest of the shrink tree, so every later call returns at once.
     if (replay && replayed) {
+      return;
+    }
+    // After a stop request every remaining history passes at once: fast-check still draws each
+    // one, which takes microseconds, and a shrink ends with the failure found so far.
+    if (options.signal?.aborted === true) {
+      interrupted ||= !shrinking;
       return;
     }
     replayed = true;
@@ -183,5 +195,5 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
       shrinks: details.numShrinks,
     };
   }
-  return { stats, failure, replay, unknownSeeds, durationMs: Date.now() - started };
+  return { stats, failure, replay, unknownSeeds, interrupted, durationMs: Date.now() - started };
 };

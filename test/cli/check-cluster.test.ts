@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeRunFile } from '../../properties/distributed/run-file.ts';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runCommand, type Captured } from './support.ts';
+import { runCommand, spawnShardcap, type Captured } from './support.ts';
 
 const BIN_PATH = fileURLToPath(new URL('../../impl/cli/bin.mjs', import.meta.url));
 
@@ -128,17 +127,8 @@ describe('check --cluster', () => {
   ] as const)(
     'stops the cluster and exits on %s',
     async (signal, status) => {
-      const child = spawn(process.execPath, [BIN_PATH, 'check', '--cluster', '--runs', '500', '--seed=3'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      let stdout = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-      });
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      while (!stderr.includes('histories against reference') && child.exitCode === null) {
+      const { child, output, exited } = spawnShardcap(['check', '--cluster', '--runs', '500', '--seed=3']);
+      while (!output.stderr.includes('histories against reference') && child.exitCode === null) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       // Time for the nodes to start and the first histories to run.
@@ -149,11 +139,11 @@ describe('check --cluster', () => {
 
       expect(code).toBe(status);
       expect(Date.now() - signalledAt).toBeLessThan(NODE_STOP_MS);
-      expect(stderr).toContain(`interrupted by ${signal}; the history in progress was not checked and the cluster is stopped`);
-      expect(stderr).not.toContain('exited on its own');
-      expect(stdout).toMatch(/histories +[0-9]+/);
-      expect(stdout).toMatch(new RegExp(`interrupted by ${signal} after [0-9]+ checked histor(y|ies) of 500`));
-      expect(stdout).not.toContain('all histories passed');
+      expect(output.stderr).toContain(`interrupted by ${signal}; the history in progress was not checked and the cluster is stopped`);
+      expect(output.stderr).not.toContain('exited on its own');
+      expect(output.stdout).toMatch(/histories +[0-9]+/);
+      expect(output.stdout).toMatch(new RegExp(`interrupted by ${signal} after [0-9]+ checked histor(y|ies) of 500`));
+      expect(output.stdout).not.toContain('all histories passed');
     },
     CAMPAIGN_TIMEOUT_MS,
   );
