@@ -20,6 +20,7 @@ import { createReportDirectory } from './report-directory.ts';
 import { INTERRUPTED_EXIT, listenForStopSignals, type StopSignal } from './stop-signals.ts';
 import { formatWireProblems, WireProblemLog } from './wire-problems.ts';
 import { formatAddress } from '../net/address-book.ts';
+import { NODE_STOP_TIMEOUT_MS } from '../limits.ts';
 
 /** Generator settings of the cluster histories, chosen so that faults land while the clients run.
  * Without faults, a history's streams take some tens of milliseconds on loopback. Each kill adds
@@ -149,7 +150,10 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     );
   } finally {
     progress?.done();
-    await cluster.stop();
+    const killed = await cluster.stop();
+    for (const id of killed) {
+      io.stderr(`shardcap check: node ${id} did not exit within ${NODE_STOP_TIMEOUT_MS / 1000} s of SIGTERM, so it was killed with SIGKILL\n`);
+    }
     signals.dispose();
   }
   const interruptedBy = stop.signal.aborted ? (stop.signal.reason as StopSignal) : undefined;

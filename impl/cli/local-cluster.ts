@@ -23,6 +23,8 @@ export interface LocalClusterOptions {
   readonly forward?: (line: string) => void;
   /** Command that starts a node of another implementation; see `NodeProcessSpec.command`. */
   readonly command?: ReadonlyArray<string>;
+  /** Time `stop` gives the nodes after SIGTERM before it sends SIGKILL, NODE_STOP_TIMEOUT_MS unless set. */
+  readonly stopTimeoutMs?: number;
 }
 
 /** The state of one node as the parent controls it. */
@@ -58,6 +60,7 @@ export class LocalCluster {
   private readonly members = new Map<NodeId, Member>();
   private readonly impl: string;
   private readonly command: ReadonlyArray<string> | undefined;
+  private readonly stopTimeoutMs: number;
   private readonly forward: (line: string) => void;
   private stopping = false;
   private removeExitHook: () => void = () => undefined;
@@ -70,6 +73,7 @@ export class LocalCluster {
     this.ids = places.map((place) => place.id);
     this.impl = options.impl;
     this.command = options.command;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? NODE_STOP_TIMEOUT_MS;
     this.forward = options.forward ?? (() => undefined);
     for (const place of places) {
       const output: string[] = [];
@@ -218,9 +222,10 @@ export class LocalCluster {
 
   /**
    * Stops every node: SIGCONT to paused ones, SIGTERM, and SIGKILL to those still running after
-   * NODE_STOP_TIMEOUT_MS. Then removes the data directories unless `keepData` is set.
+   * the stop timeout. Then removes the data directories unless `keepData` is set. Returns the
+   * ids of the nodes that needed the SIGKILL.
    */
-  async stop(keepData = false): Promise<void> {
+  async stop(keepData = false): Promise<NodeId[]> {
     this.stopping = true;
     this.removeExitHook();
     const running = [...this.members.values()].filter((member) => member.process.exit === undefined);
@@ -230,11 +235,12 @@ export class LocalCluster {
     }
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, NODE_STOP_TIMEOUT_MS);
+      timer = setTimeout(resolve, this.stopTimeoutMs);
     });
     const exited = Promise.all(running.map((member) => member.process.exited));
     await Promise.race([exited, late]);
     clearTimeout(timer);
+    const killed = running.filter((member) => member.process.exit === undefined).map((member) => member.id);
     for (const member of running) {
       member.process.kill('SIGKILL');
     }
@@ -242,6 +248,7 @@ export class LocalCluster {
     if (!keepData) {
       await rm(this.root, { recursive: true, force: true });
     }
+    return killed;
   }
 
   /** Sends SIGCONT and SIGKILL to every node process, synchronously, for an exit of this process. */

@@ -49,9 +49,10 @@ export const runNodeCommand = async (argv: ReadonlyArray<string>, io: CommandIo)
     logger.error({ node: options.id, error: message }, 'node failed to stop cleanly');
     io.stderr(`shardcap node: ${options.id} failed to stop cleanly: ${message}\n`);
     return 1;
-  } finally {
-    signals.dispose();
   }
+  // The signal handlers stay until the process exits, and they keep nothing running. A signal
+  // after the stop, such as the SIGTERM that `shardcap cluster` sends after a Ctrl-C has already
+  // reached the node, must not turn a clean stop into a kill.
   logger.info({ node: options.id, signal, stats: node.owner.stats }, 'node stopped');
   return 0;
 };

@@ -218,15 +218,15 @@ describe('check --cluster', () => {
   it(
     'names the protocol errors of a node',
     async () => {
-      // The node prints its ready line, then answers every connection with a frame header that
-      // announces 4 GiB.
+      // The node prints its ready line, answers every connection with a frame header that
+      // announces 4 GiB, and exits on its own a moment after the first one, which ends the history.
       const result = await runWithScript(
         'garbage-node.mjs',
         [
           "import { createServer } from 'node:net';",
           "const [id, listen, data] = process.argv.slice(2);",
           "const [host, port] = [listen.slice(0, listen.lastIndexOf(':')), Number(listen.slice(listen.lastIndexOf(':') + 1))];",
-          "createServer((socket) => { socket.on('error', () => {}); socket.write(Buffer.from([0xff, 0xff, 0xff, 0xff])); })",
+          "createServer((socket) => { socket.on('error', () => {}); socket.write(Buffer.from([0xff, 0xff, 0xff, 0xff])); setTimeout(() => process.exit(5), 300); })",
           "  .listen(port, host, () => console.log(`${id} listening on ${listen} pid ${process.pid} objects 0 data ${data}`));",
           "process.on('disconnect', () => process.exit(0));",
         ].join('\n'),
@@ -238,12 +238,12 @@ describe('check --cluster', () => {
 
       const summary = summaryOf(result.stdout);
       const errors = summary['protocolErrors'] as Array<{ node: string; reason: string; count: number }>;
-      await rm(summary['kept'] as string, { force: true });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('the checking clients saw protocol errors');
       expect(errors[0]?.node).toBe('n0');
       expect(errors[0]?.reason).toContain('frame length 4294967295 exceeds the maximum');
       expect(errors[0]?.count).toBeGreaterThan(0);
+      expect(result.stderr).toMatch(/node n0 \(pid [0-9]+\) exited on its own: exit code 5/);
     },
     CAMPAIGN_TIMEOUT_MS,
   );

@@ -1,6 +1,8 @@
 /** LocalCluster against real `shardcap node` processes: kill -9 and restart, SIGSTOP and SIGCONT, and crash detection. */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../impl/cli/local-cluster.ts';
@@ -189,6 +191,35 @@ describe('LocalCluster', () => {
       expect(result.stats.histories).toBe(2);
       expect(result.failure).toBeNull();
       expect(result.nodeExits).toEqual([]);
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    'stop reports the nodes it had to kill',
+    async () => {
+      // The node listens, prints its ready line and ignores SIGTERM, so only SIGKILL ends it.
+      const directory = mkdtempSync(join(tmpdir(), 'shardcap-stubborn-'));
+      const script = join(directory, 'stubborn-node.mjs');
+      writeFileSync(
+        script,
+        [
+          "import { createServer } from 'node:net';",
+          'const [id, listen, data] = process.argv.slice(2);',
+          "const port = Number(listen.slice(listen.lastIndexOf(':') + 1));",
+          "createServer(() => {}).listen(port, '127.0.0.1', () => console.log(`${id} listening on ${listen} pid ${process.pid} objects 0 data ${data}`));",
+          "process.on('SIGTERM', () => undefined);",
+        ].join('\n'),
+      );
+      try {
+        const cluster = await LocalCluster.start({ nodes: 1, impl: 'reference', command: [process.execPath, script, '{id}', '{listen}', '{data}'], stopTimeoutMs: 300 });
+
+        const killed = await cluster.stop();
+
+        expect(killed).toEqual([n0]);
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
     },
     PROCESS_TEST_MS,
   );
