@@ -11,6 +11,7 @@ import { runClusterCampaign, type ClusterCampaignResult, type ClusterRunResult }
 import { listViolations } from '../../properties/distributed/check.ts';
 import { encodeRunFile } from '../../properties/distributed/run-file.ts';
 import { mutantNamed } from '../../properties/mutants.ts';
+import type { NodeId } from '../../model/index.ts';
 import { LocalCluster } from './local-cluster.ts';
 import type { CheckOptions } from './check-options.ts';
 import { plural, table, writeFailureReport, type CommandIo } from './check-command.ts';
@@ -132,6 +133,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
   });
   const wire = new WireProblemLog(new Map([...cluster.addresses()].map(([id, address]) => [formatAddress(address), id])));
   let result: ClusterCampaignResult | { readonly error: unknown };
+  let killedAtStop: NodeId[] = [];
   try {
     result = await runClusterCampaign({
       cluster,
@@ -150,9 +152,11 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     );
   } finally {
     progress?.done();
-    const killed = await cluster.stop();
-    for (const id of killed) {
-      io.stderr(`shardcap check: node ${id} did not exit within ${NODE_STOP_TIMEOUT_MS / 1000} s of SIGTERM, so it was killed with SIGKILL\n`);
+    killedAtStop = await cluster.stop();
+    for (const id of killedAtStop) {
+      io.stderr(
+        `shardcap check: node ${id} did not exit within ${NODE_STOP_TIMEOUT_MS / 1000} s of SIGTERM, so it was killed with SIGKILL; a node must stop within that time\n`,
+      );
     }
     signals.dispose();
   }
@@ -221,7 +225,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
   let exitCode = 0;
   if (interruptedBy !== undefined) {
     exitCode = INTERRUPTED_EXIT[interruptedBy];
-  } else if (failure !== null || nodeExits.length > 0) {
+  } else if (failure !== null || nodeExits.length > 0 || killedAtStop.length > 0) {
     exitCode = 1;
   } else if (result.stats.unknown > 0) {
     exitCode = 2;
@@ -237,6 +241,7 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       violations: result.stats.violation,
       unknown: result.stats.unknown,
       nodeExits,
+      ...(killedAtStop.length === 0 ? {} : { killedAtStop }),
       ...(protocolProblems.length === 0 ? {} : { protocolErrors: protocolProblems.map(({ node, event, reason, count }) => ({ node, event, reason, count })) }),
       ...(interruptedBy === undefined ? {} : { interrupted: interruptedBy }),
       seed: options.seed,

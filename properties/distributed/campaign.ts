@@ -135,11 +135,11 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
     if (replay && replayed) {
       return;
     }
-    // After a stop request every remaining history passes at once: fast-check still draws each
-    // one, which takes microseconds, and a shrink ends with the failure found so far.
+    // A stop request interrupts fast-check, which then draws no further history. During a shrink,
+    // the failure found so far stands.
     if (options.signal?.aborted === true) {
       interrupted ||= !shrinking;
-      return;
+      throw new fc.PreconditionFailure(true);
     }
     replayed = true;
     const system = options.system(history);

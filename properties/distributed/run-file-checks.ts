@@ -135,9 +135,22 @@ export const checkAcrossFields = (run: RunBody): string[] => {
   if (finalPhase !== undefined) {
     problems.push(finalPhase);
   }
-  for (const [index, timed] of run.faults.entries()) {
-    if (timed.atMs < 0) {
-      problems.push(`run.faults[${index}].atMs: expected 0 or more milliseconds after run.startMs, got ${timed.atMs}`);
+  // A fault may be scheduled after the run's end, because faults due after the streams end are
+  // never applied, but none before its start.
+  for (const [field, faults] of [
+    ['run.faults', run.faults],
+    ['run.history.faults', run.history.faults],
+  ] as const) {
+    for (const [index, timed] of faults.entries()) {
+      if (timed.atMs < 0) {
+        problems.push(`${field}[${index}].atMs: expected 0 or more milliseconds after run.startMs, got ${timed.atMs}`);
+      }
+    }
+  }
+  for (const [index, message] of run.messages.entries()) {
+    const outside = outsideSpan(span, `run.messages[${index}].timeMs`, message.timeMs);
+    if (outside !== undefined) {
+      problems.push(outside);
     }
   }
 

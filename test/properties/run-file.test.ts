@@ -403,6 +403,20 @@ describe('recorded run file errors', () => {
     expect(message).toMatch(/^run\.ops\[0\]\.startMs: expected a time within the run, from run\.startMs \(.+\) to run\.endMs \(.+\), got 1e\+308/);
   });
 
+  it('rejects a message outside the run', async () => {
+    const message = await problemAfter((document) => {
+      document['run']['messages'][0]['timeMs'] = -3;
+    });
+    expect(message).toMatch(/^run\.messages\[0\]\.timeMs: expected a time within the run, from run\.startMs \(.+\) to run\.endMs \(.+\), got -3/);
+  });
+
+  it('rejects a scheduled fault before the run', async () => {
+    const message = await problemAfter((document) => {
+      document['run']['history']['faults'][0]['atMs'] = -7;
+    });
+    expect(message).toMatch(/^run\.history\.faults\[0\]\.atMs: expected 0 or more milliseconds after run\.startMs, got -7/);
+  });
+
   it('rejects a fault before the run', async () => {
     const message = await problemAfter((document) => {
       document['run']['faults'][0]['atMs'] = -100;
