@@ -136,7 +136,7 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
       return;
     }
     // A stop request interrupts fast-check, which then draws no further history. During a shrink,
-    // the failure found so far stands.
+    // the failure found so far is reported.
     if (options.signal?.aborted === true) {
       interrupted ||= !shrinking;
       throw new fc.PreconditionFailure(true);
