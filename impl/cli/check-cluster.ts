@@ -18,7 +18,7 @@ import { plural, table, writeFailureReport, type CommandIo } from './check-comma
 import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
 import { createReportDirectory } from './report-directory.ts';
-import { INTERRUPTED_EXIT, listenForStopSignals, type StopSignal } from './stop-signals.ts';
+import { INTERRUPTED_EXIT, listenForStopSignals, type StopSignal, type StopSignals } from './stop-signals.ts';
 import { formatWireProblems, WireProblemLog } from './wire-problems.ts';
 import { formatAddress } from '../net/address-book.ts';
 import { NODE_STOP_TIMEOUT_MS } from '../limits.ts';
@@ -90,6 +90,17 @@ const keepRun = async (options: CheckOptions, kept: ClusterRunResult, label: str
 };
 
 export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Promise<number> => {
+  // The handlers stay until the command returns, because a signal that comes while the summary
+  // is printed must not end the process halfway through it.
+  const signals = listenForStopSignals();
+  try {
+    return await runWithSignals(options, io, signals);
+  } finally {
+    signals.dispose();
+  }
+};
+
+const runWithSignals = async (options: CheckOptions, io: CommandIo, signals: StopSignals): Promise<number> => {
   const mutant = options.impl.startsWith('mutant:') ? mutantNamed(options.impl.slice('mutant:'.length)) : undefined;
   const say = (text: string): void => {
     if (!options.json) {
@@ -101,7 +112,6 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       `seed ${options.seed}; timing is real, so a run is not reproducible and a failing history is kept in a file\n`,
   );
 
-  const signals = listenForStopSignals();
   let cluster: LocalCluster;
   try {
     cluster = await LocalCluster.start({
@@ -110,7 +120,6 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
       ...(options.nodeCommand === undefined ? {} : { command: options.nodeCommand }),
     });
   } catch (error) {
-    signals.dispose();
     io.stderr(`shardcap check: cannot start the cluster: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
@@ -126,7 +135,12 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
     crashesBeforeStop = cluster.crashes.length;
     stop.abort(signal);
   });
+  let clusterStopped = false;
   signals.onRepeat((signal) => {
+    if (clusterStopped) {
+      // Only the summary is left to print, which takes milliseconds.
+      return;
+    }
     // The cluster's exit hook kills the node processes.
     io.stderr(`shardcap check: received ${signal} again, so exiting now; the nodes' data stays in ${cluster.root}, delete it when done\n`);
     io.exit?.(INTERRUPTED_EXIT[signal]);
@@ -153,12 +167,12 @@ export const runClusterCheck = async (options: CheckOptions, io: CommandIo): Pro
   } finally {
     progress?.done();
     killedAtStop = await cluster.stop();
+    clusterStopped = true;
     for (const id of killedAtStop) {
       io.stderr(
         `shardcap check: node ${id} did not exit within ${NODE_STOP_TIMEOUT_MS / 1000} s of SIGTERM, so it was killed with SIGKILL; a node must stop within that time\n`,
       );
     }
-    signals.dispose();
   }
   const interruptedBy = stop.signal.aborted ? (stop.signal.reason as StopSignal) : undefined;
   if (interruptedBy !== undefined) {
