@@ -157,7 +157,11 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
   const signals = listenForStopSignals();
   const stop = new AbortController();
   void signals.first.then((signal) => stop.abort(signal));
+  let campaignDone = false;
   signals.onRepeat((signal) => {
+    if (campaignDone) {
+      return;
+    }
     io.stderr(`shardcap check: received ${signal} again, so exiting now\n`);
     io.exit?.(INTERRUPTED_EXIT[signal]);
   });
@@ -181,81 +185,87 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
     }
     throw error;
   }
-  signals.dispose();
-  progress?.done();
-  const interruptedBy = result.interrupted ? (stop.signal.reason as StopSignal) : undefined;
-  if (interruptedBy !== undefined) {
-    io.stderr(`shardcap check: interrupted by ${interruptedBy}; no further history was run\n`);
-  }
-
-  if (result.replay && result.failure === null) {
-    io.stderr(
-      'shardcap check: the replayed history passed, so it does not reproduce a violation; give the same --impl, --nodes, --clients and --faults as the failing run\n',
-    );
-    return 2;
-  }
-
-  const failure = result.failure;
-  let reportPath: string | undefined;
-  if (failure !== null) {
-    const replay = replayCommandFor(options, failure.seed, failure.path);
-    if (!options.json) {
-      io.stdout(`\nviolation found; shrunk history (${failure.shrinks} shrinks):\n${formatFailureTrace(failure.run, failure.verdict)}\n`);
-      io.stdout(`\nreplay: ${replay}\n`);
-    }
-    if (options.report !== undefined) {
-      reportPath = await writeFailureReport(
-        { dir: options.report, input: { failure, system: options.impl, replayCommand: replay } },
-        'the violation stands, so fix the directory and run the replay command with --report',
-        io,
-        options.json,
-      );
-    }
-  }
-
-  let exitCode = 0;
-  if (interruptedBy !== undefined) {
-    exitCode = INTERRUPTED_EXIT[interruptedBy];
-  } else if (failure !== null) {
-    exitCode = 1;
-  } else if (result.stats.unknown > 0) {
-    exitCode = 2;
-  }
-  if (options.json) {
-    const summary = {
-      impl: options.impl,
-      runs: result.stats.histories,
-      ops: result.stats.operations,
-      // The simulator's fault kinds only: the cluster's pauses and dropped connections are always 0 here.
-      faults: Object.fromEntries(SIMULATOR_FAULT_KINDS.map((kind) => [kind, result.stats.faults[kind]])),
-      checks: result.stats.checks,
-      violations: result.stats.violation,
-      unknown: result.stats.unknown,
-      seed: options.seed,
-      workers: options.workers,
-      shard: `${options.shard.index}/${options.shard.count}`,
-      durationMs: result.durationMs,
-      ...(failure === null
-        ? {}
-        : {
-            replay: replayCommandFor(options, failure.seed, failure.path),
-            replayToken: `${failure.seed}:${failure.path}`,
-            violated: listViolations(failure.verdict),
-          }),
-      ...(reportPath === undefined ? {} : { report: reportPath }),
-      ...(interruptedBy === undefined ? {} : { interrupted: interruptedBy }),
-    };
-    io.stdout(`${JSON.stringify(summary)}\n`);
-  } else {
-    io.stdout(`\n${table(summaryRows(options, result))}\n`);
-    if (result.stats.unknown > 0) {
-      io.stdout(`\nthe checker ran out of budget on ${result.stats.unknown} histories (verdict unknown); raise --budget to decide them\n`);
-    }
+  // The handlers stay until the command returns. A repeated signal after the campaign only
+  // meets the summary being printed, which takes milliseconds.
+  campaignDone = true;
+  try {
+    progress?.done();
+    const interruptedBy = result.interrupted ? (stop.signal.reason as StopSignal) : undefined;
     if (interruptedBy !== undefined) {
-      io.stdout(`\ninterrupted by ${interruptedBy} after ${plural(result.stats.histories, 'checked history', 'checked histories')} of ${runs}\n`);
-    } else if (exitCode === 0) {
-      io.stdout(result.replay ? '\nthe replayed history passed\n' : '\nall histories passed\n');
+      io.stderr(`shardcap check: interrupted by ${interruptedBy}; no further history was run\n`);
     }
+
+    if (result.replay && result.failure === null) {
+      io.stderr(
+        'shardcap check: the replayed history passed, so it does not reproduce a violation; give the same --impl, --nodes, --clients and --faults as the failing run\n',
+      );
+      return 2;
+    }
+
+    const failure = result.failure;
+    let reportPath: string | undefined;
+    if (failure !== null) {
+      const replay = replayCommandFor(options, failure.seed, failure.path);
+      if (!options.json) {
+        io.stdout(`\nviolation found; shrunk history (${failure.shrinks} shrinks):\n${formatFailureTrace(failure.run, failure.verdict)}\n`);
+        io.stdout(`\nreplay: ${replay}\n`);
+      }
+      if (options.report !== undefined) {
+        reportPath = await writeFailureReport(
+          { dir: options.report, input: { failure, system: options.impl, replayCommand: replay } },
+          'the violation stands, so fix the directory and run the replay command with --report',
+          io,
+          options.json,
+        );
+      }
+    }
+
+    let exitCode = 0;
+    if (interruptedBy !== undefined) {
+      exitCode = INTERRUPTED_EXIT[interruptedBy];
+    } else if (failure !== null) {
+      exitCode = 1;
+    } else if (result.stats.unknown > 0) {
+      exitCode = 2;
+    }
+    if (options.json) {
+      const summary = {
+        impl: options.impl,
+        runs: result.stats.histories,
+        ops: result.stats.operations,
+        // The simulator's fault kinds only: the cluster's pauses and dropped connections are always 0 here.
+        faults: Object.fromEntries(SIMULATOR_FAULT_KINDS.map((kind) => [kind, result.stats.faults[kind]])),
+        checks: result.stats.checks,
+        violations: result.stats.violation,
+        unknown: result.stats.unknown,
+        seed: options.seed,
+        workers: options.workers,
+        shard: `${options.shard.index}/${options.shard.count}`,
+        durationMs: result.durationMs,
+        ...(failure === null
+          ? {}
+          : {
+              replay: replayCommandFor(options, failure.seed, failure.path),
+              replayToken: `${failure.seed}:${failure.path}`,
+              violated: listViolations(failure.verdict),
+            }),
+        ...(reportPath === undefined ? {} : { report: reportPath }),
+        ...(interruptedBy === undefined ? {} : { interrupted: interruptedBy }),
+      };
+      io.stdout(`${JSON.stringify(summary)}\n`);
+    } else {
+      io.stdout(`\n${table(summaryRows(options, result))}\n`);
+      if (result.stats.unknown > 0) {
+        io.stdout(`\nthe checker ran out of budget on ${result.stats.unknown} histories (verdict unknown); raise --budget to decide them\n`);
+      }
+      if (interruptedBy !== undefined) {
+        io.stdout(`\ninterrupted by ${interruptedBy} after ${plural(result.stats.histories, 'checked history', 'checked histories')} of ${runs}\n`);
+      } else if (exitCode === 0) {
+        io.stdout(result.replay ? '\nthe replayed history passed\n' : '\nall histories passed\n');
+      }
+    }
+    return exitCode;
+  } finally {
+    signals.dispose();
   }
-  return exitCode;
 };
