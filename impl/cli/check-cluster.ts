@@ -18,7 +18,7 @@ import { plural, table, writeFailureReport, type CommandIo } from './check-comma
 import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
 import { createReportDirectory } from './report-directory.ts';
-import { INTERRUPTED_EXIT, listenForStopSignals, type StopSignal, type StopSignals } from './stop-signals.ts';
+import { INTERRUPTED_EXIT, listenForStopSignals, stopRequestFrom, type StopSignals } from './stop-signals.ts';
 import { formatWireProblems, WireProblemLog } from './wire-problems.ts';
 import { formatAddress } from '../net/address-book.ts';
 import { NODE_STOP_TIMEOUT_MS } from '../limits.ts';
@@ -127,23 +127,16 @@ const runWithSignals = async (options: CheckOptions, io: CommandIo, signals: Sto
   const progress = options.json ? undefined : createProgress(io.stderr, io.stderrIsTty);
   // A stop signal ends the history in progress at once, because its clients stop waiting for
   // responses, and the campaign returns without checking it. A second signal ends the process.
-  const stop = new AbortController();
-  // Ctrl-C in a terminal reaches the nodes too, and they exit on it. Only the exits seen before
-  // the signal are node failures.
-  let crashesBeforeStop = Number.POSITIVE_INFINITY;
-  void signals.first.then((signal) => {
-    crashesBeforeStop = cluster.crashes.length;
-    stop.abort(signal);
-  });
-  let clusterStopped = false;
-  signals.onRepeat((signal) => {
-    if (clusterStopped) {
-      // Only the summary is left to print, which takes milliseconds.
-      return;
-    }
+  const stop = stopRequestFrom(signals, (signal) => {
     // The cluster's exit hook kills the node processes.
     io.stderr(`shardcap check: received ${signal} again, so exiting now; the nodes' data stays in ${cluster.root}, delete it when done\n`);
     io.exit?.(INTERRUPTED_EXIT[signal]);
+  });
+  // Ctrl-C in a terminal reaches the nodes too, and they exit on it. Only the exits seen before
+  // the signal are node failures.
+  let crashesBeforeStop = Number.POSITIVE_INFINITY;
+  stop.signal.addEventListener('abort', () => {
+    crashesBeforeStop = cluster.crashes.length;
   });
   const wire = new WireProblemLog(new Map([...cluster.addresses()].map(([id, address]) => [formatAddress(address), id])));
   let result: ClusterCampaignResult | { readonly error: unknown };
@@ -167,14 +160,14 @@ const runWithSignals = async (options: CheckOptions, io: CommandIo, signals: Sto
   } finally {
     progress?.done();
     killedAtStop = await cluster.stop();
-    clusterStopped = true;
+    stop.settle();
     for (const id of killedAtStop) {
       io.stderr(
         `shardcap check: node ${id} did not exit within ${NODE_STOP_TIMEOUT_MS / 1000} s of SIGTERM, so it was killed with SIGKILL; a node must stop within that time\n`,
       );
     }
   }
-  const interruptedBy = stop.signal.aborted ? (stop.signal.reason as StopSignal) : undefined;
+  const interruptedBy = stop.stoppedBy();
   if (interruptedBy !== undefined) {
     io.stderr(`shardcap check: interrupted by ${interruptedBy}; the history in progress was not checked and the cluster is stopped\n`);
   }

@@ -9,7 +9,7 @@ import { formatFailureTrace } from './failure-trace.ts';
 import { createProgress } from './progress.ts';
 import type { ReportInput } from './report/index.ts';
 import { checkReportDirectory } from './report-directory.ts';
-import { INTERRUPTED_EXIT, listenForStopSignals, type StopSignal } from './stop-signals.ts';
+import { INTERRUPTED_EXIT, listenForStopSignals, stopRequestFrom } from './stop-signals.ts';
 
 export interface CommandIo {
   readonly stdout: (text: string) => void;
@@ -155,13 +155,7 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
   // A stop signal ends the campaign after the history in progress, which is still checked, and
   // the summary covers the histories checked so far. A second signal ends the process at once.
   const signals = listenForStopSignals();
-  const stop = new AbortController();
-  void signals.first.then((signal) => stop.abort(signal));
-  let campaignDone = false;
-  signals.onRepeat((signal) => {
-    if (campaignDone) {
-      return;
-    }
+  const stop = stopRequestFrom(signals, (signal) => {
     io.stderr(`shardcap check: received ${signal} again, so exiting now\n`);
     io.exit?.(INTERRUPTED_EXIT[signal]);
   });
@@ -185,12 +179,11 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
     }
     throw error;
   }
-  // The handlers stay until the command returns. A repeated signal after the campaign only
-  // meets the summary being printed, which takes milliseconds.
-  campaignDone = true;
+  // The handlers stay until the command returns, so that a repeat cannot cut the summary.
+  stop.settle();
   try {
     progress?.done();
-    const interruptedBy = result.interrupted ? (stop.signal.reason as StopSignal) : undefined;
+    const interruptedBy = result.interrupted ? stop.stoppedBy() : undefined;
     if (interruptedBy !== undefined) {
       io.stderr(`shardcap check: interrupted by ${interruptedBy}; no further history was run\n`);
     }

@@ -289,8 +289,8 @@ export class LocalCluster {
       // process that leaves a process holding its output is one too: a restart could not take over.
       const killed = this.killed.has(started);
       if (!this.stopping && (!killed || exit.outputHeldOpen === true)) {
-        const how = killed ? 'was killed' : 'exited on its own';
-        const crash = `node ${place.id} (pid ${String(started.pid)}) ${how}: ${describeExit(exit)}${lastLines(output)}`;
+        const ending = killed ? 'was killed' : 'exited on its own';
+        const crash = `node ${place.id} (pid ${String(started.pid)}) ${ending}: ${describeExit(exit)}${lastLines(output)}`;
         this.crashes.push(crash);
         for (const listener of this.crashListeners) {
           listener(crash);

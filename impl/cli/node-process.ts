@@ -75,8 +75,8 @@ export interface NodeExit {
 }
 
 /** Time the output pipes of an exited process get to close, in milliseconds. They close at
- * once unless a process that the node started, such as the program of a wrapper script that
- * lacks `exec`, inherited them and still runs. */
+ * once unless a process that the node started inherited them and still runs, such as one it
+ * moved to another session, which the signals to the node's process group do not reach. */
 export const OUTPUT_CLOSE_GRACE_MS = 1_000;
 
 export const describeExit = (exit: NodeExit): string => {
@@ -85,8 +85,8 @@ export const describeExit = (exit: NodeExit): string => {
   }
   const status = exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${String(exit.code)}`;
   return exit.outputHeldOpen === true
-    ? `${status}, but a process it started still holds its output open and may hold its port and data; ` +
-        'a wrapper script must start the node with exec, so that signals reach the node itself'
+    ? `${status}, but a process it started still keeps its output open and may keep its port and data; ` +
+        'a node command must not leave processes in another session or process group'
     : status;
 };
 

@@ -65,3 +65,36 @@ export const listenForStopSignals = (): StopSignals => {
     },
   };
 };
+
+/** A stop request of a campaign, made from stop signals. */
+export interface StopRequest {
+  /** Aborted by the first signal, with the signal's name as the reason. */
+  readonly signal: AbortSignal;
+  /** Returns the first signal, or undefined while none has arrived. */
+  readonly stoppedBy: () => StopSignal | undefined;
+  /** Marks the campaign as over: later repeats only meet the summary being printed, which takes
+   * milliseconds, so they are ignored. */
+  readonly settle: () => void;
+}
+
+/**
+ * Turns `signals` into a stop request. The first signal aborts the request's `signal`, and a
+ * repeat calls `onRepeat` until `settle` is called.
+ */
+export const stopRequestFrom = (signals: StopSignals, onRepeat: (signal: StopSignal) => void): StopRequest => {
+  const controller = new AbortController();
+  void signals.first.then((signal) => controller.abort(signal));
+  let settled = false;
+  signals.onRepeat((signal) => {
+    if (!settled) {
+      onRepeat(signal);
+    }
+  });
+  return {
+    signal: controller.signal,
+    stoppedBy: () => (controller.signal.aborted ? (controller.signal.reason as StopSignal) : undefined),
+    settle: () => {
+      settled = true;
+    },
+  };
+};

@@ -1,5 +1,5 @@
 /**
- * What the checking clients of `check --cluster` saw go wrong on the wire, per node. A node of
+ * A count of the wire problems that the checking clients of `check --cluster` saw, per node. A node of
  * another implementation that breaks the framing or hello rules, or responds with frames that do
  * not decode, otherwise shows only as operations without a response. The transports and clients
  * log each such event, and this logger counts them by node, event and reason.
@@ -57,9 +57,9 @@ export class WireProblemLog implements Logger {
     const reason = typeof detail === 'string' ? detail : String(detail);
     let key = `${node}\n${message}\n${reason}`;
     if (!this.counts.has(key)) {
-      const kept = [...this.counts.values()].filter((entry) => entry.problem.node === node && entry.problem.event === message);
-      if (kept.length >= REASONS_KEPT) {
-        const last = kept[kept.length - 1];
+      const sameEvent = [...this.counts.values()].filter((entry) => entry.problem.node === node && entry.problem.event === message);
+      if (sameEvent.length >= REASONS_KEPT) {
+        const last = sameEvent[sameEvent.length - 1];
         key = `${node}\n${message}\n${last?.problem.reason ?? ''}`;
       }
     }

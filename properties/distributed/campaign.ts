@@ -127,7 +127,6 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
   let shrinking = false;
   const replay = options.path !== undefined;
   let replayed = false;
-  let interrupted = false;
 
   const property = fc.asyncProperty(distributedHistoryArbitrary(options.generator), async (history) => {
     // A replay runs the one history the path leads to. When it passes, fast-check would go on
@@ -138,7 +137,6 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
     // A stop request interrupts fast-check, which then draws no further history. During a shrink,
     // the failure found so far is reported.
     if (options.signal?.aborted === true) {
-      interrupted ||= !shrinking;
       throw new fc.PreconditionFailure(true);
     }
     replayed = true;
@@ -195,5 +193,7 @@ export const runCampaign = async (options: CampaignOptions): Promise<CampaignRes
       shrinks: details.numShrinks,
     };
   }
+  // An interrupted shrink still reports its failure, so only a campaign without one counts as interrupted.
+  const interrupted = details.interrupted && failure === null;
   return { stats, failure, replay, unknownSeeds, interrupted, durationMs: Date.now() - started };
 };

@@ -197,7 +197,7 @@ describe('check --cluster', () => {
     'passes with a wrapper script that lacks exec',
     async () => {
       // The node runs as a child of sh, so every kill, pause and stop must reach the whole
-      // process group; a kill of sh alone would leave the node holding its port and data.
+      // process group. A kill of sh alone would leave the node running with its port and data.
       const result = await runWithScript(
         'wrapper.sh',
         `"${process.execPath}" "${BIN_PATH}" node --id "$1" --listen "$2" --data "$3" --peers "$4"\n`,
@@ -218,8 +218,8 @@ describe('check --cluster', () => {
   it(
     'names the protocol errors of a node',
     async () => {
-      // The node prints its ready line, answers every connection with a frame header that
-      // announces 4 GiB, and exits on its own a moment after the first one, which ends the history.
+      // The node prints its ready line and writes a frame header that announces 4 GiB on every
+      // connection. It exits on its own a moment after the first one, which ends the history.
       const result = await runWithScript(
         'garbage-node.mjs',
         [

@@ -10,7 +10,7 @@ import { isLiveProcess } from '../../impl/disk/data-lock.ts';
 import { ClusterSystem } from '../../properties/adapters/cluster.ts';
 import { runClusterCampaign } from '../../properties/distributed/cluster-campaign.ts';
 import { RemoteCluster } from '../../impl/net/remote-cluster.ts';
-import { nodeId } from '../../model/index.ts';
+import { nodeId, type NodeId } from '../../model/index.ts';
 
 const started: LocalCluster[] = [];
 const clients: RemoteCluster[] = [];
@@ -42,6 +42,21 @@ const CHILD_SCRIPT = fileURLToPath(new URL('./paused-cluster-child.ts', import.m
 const TSX_CLI = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
 
+
+/** Kills node `id` with SIGKILL without telling the cluster, waits up to 10 s for the cluster to
+ * notice the exit, and returns the node's pid. */
+const killBehindItsBack = async (cluster: LocalCluster, id: NodeId): Promise<number> => {
+  const pid = cluster.pid(id);
+  if (pid === undefined) {
+    throw new Error(`node ${id} has no pid`);
+  }
+  process.kill(pid, 'SIGKILL');
+  const waitedFrom = Date.now();
+  while (cluster.crashes.length === 0 && Date.now() - waitedFrom < 10_000) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return pid;
+};
 
 /** Time for a test that starts node processes, in milliseconds. */
 const PROCESS_TEST_MS = 60_000;
@@ -106,7 +121,7 @@ describe('LocalCluster', () => {
       expect(child.status).toBe(1);
       expect(child.stderr).toContain('deliberate failure of the process that owns the cluster');
       expect(pids).toHaveLength(2);
-      // The exit hook sends SIGKILL as the process exits; on a busy machine the kernel may take a
+      // The exit hook sends SIGKILL as the process exits. On a busy machine the kernel may take a
       // moment to end the nodes, so the check waits up to a few seconds.
       for (const pid of pids) {
         const deadline = Date.now() + 5_000;
@@ -124,14 +139,7 @@ describe('LocalCluster', () => {
     async () => {
       // A node that died on its own used to show up as failure-isolation violations of its operations.
       const cluster = await startCluster(2);
-      const pid = cluster.pid(nodeId('n1'));
-      if (pid === undefined) {
-        throw new Error('node n1 has no pid');
-      }
-      process.kill(pid, 'SIGKILL');
-      while (cluster.crashes.length === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await killBehindItsBack(cluster, nodeId('n1'));
 
       const result = await runClusterCampaign({
         cluster,
@@ -234,16 +242,7 @@ describe('LocalCluster', () => {
     'reports a node that exits on its own',
     async () => {
       const cluster = await startCluster(2);
-      const pid = cluster.pid(nodeId('n1'));
-      if (pid === undefined) {
-        throw new Error('node n1 has no pid');
-      }
-
-      process.kill(pid, 'SIGKILL');
-      const waitedFrom = Date.now();
-      while (cluster.crashes.length === 0 && Date.now() - waitedFrom < 10_000) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      const pid = await killBehindItsBack(cluster, nodeId('n1'));
 
       expect(cluster.crashes).toHaveLength(1);
       expect(cluster.crashes[0]).toContain(`node n1 (pid ${pid}) exited on its own: killed by SIGKILL`);

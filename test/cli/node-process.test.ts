@@ -20,7 +20,7 @@ describe('NodeProcess', () => {
 
     expect(exit.code).toBe(3);
     expect(exit.outputHeldOpen).toBe(true);
-    expect(describeExit(exit)).toContain('a wrapper script must start the node with exec');
+    expect(describeExit(exit)).toContain('a node command must not leave processes in another session or process group');
   });
 
   it('settles normally when the output closes with the exit', async () => {
