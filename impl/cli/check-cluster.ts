@@ -250,7 +250,7 @@ const runWithSignals = async (options: CheckOptions, io: CommandIo, signals: Sto
       nodeExits,
       ...(killedAtStop.length === 0 ? {} : { killedAtStop }),
       ...(protocolProblems.length === 0 ? {} : { protocolErrors: protocolProblems.map(({ node, event, reason, count }) => ({ node, event, reason, count })) }),
-      ...(interruptedBy === undefined ? {} : { interrupted: interruptedBy }),
+      ...(interruptedBy === undefined ? {} : { interrupted: interruptedBy, runsRequested: options.runs }),
       seed: options.seed,
       durationMs: Math.round(result.durationMs),
       ...(keptPath === undefined ? {} : { kept: keptPath }),

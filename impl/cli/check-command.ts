@@ -243,7 +243,7 @@ export const runCheckCommand = async (argv: ReadonlyArray<string>, io: CommandIo
               violated: listViolations(failure.verdict),
             }),
         ...(reportPath === undefined ? {} : { report: reportPath }),
-        ...(interruptedBy === undefined ? {} : { interrupted: interruptedBy }),
+        ...(interruptedBy === undefined ? {} : { interrupted: interruptedBy, runsRequested: runs }),
       };
       io.stdout(`${JSON.stringify(summary)}\n`);
     } else {

@@ -90,7 +90,8 @@ export const checkHelp = (): string =>
     '  --json           print one JSON summary object on stdout instead of the table',
     '  -h, --help       print this help and exit',
     '',
-    'exit status: 0 when every history passed, 1 when a violation was found, 2 for bad usage or',
+    'exit status: 0 when every history passed, 1 when a violation was found (with --cluster also when',
+    'a node process exited on its own or needed SIGKILL to stop), 2 for bad usage or',
     'when the checker ran out of budget on some history (verdict unknown), 130 or 143 after SIGINT',
     'or SIGTERM, and 141 when the reader of the output closed it before the run ended.',
   ].join('\n');

@@ -33,9 +33,10 @@ describe('stop signal during a simulator campaign', () => {
   it('ends every worker and keeps the JSON valid', async () => {
     const { code, stdout } = await interrupt(['--runs', '100000', '--seed', '3', '--workers', '2', '--json'], 'SIGTERM');
 
-    const summary = JSON.parse(stdout.trim()) as { runs: number; interrupted: string; violations: number };
+    const summary = JSON.parse(stdout.trim()) as { runs: number; interrupted: string; runsRequested: number; violations: number };
     expect(code).toBe(143);
     expect(summary.interrupted).toBe('SIGTERM');
+    expect(summary.runsRequested).toBe(100000);
     expect(summary.runs).toBeGreaterThan(0);
     expect(summary.runs).toBeLessThan(100000);
     expect(summary.violations).toBe(0);

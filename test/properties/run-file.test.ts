@@ -403,6 +403,13 @@ describe('recorded run file errors', () => {
     expect(message).toMatch(/^run\.ops\[0\]\.startMs: expected a time within the run, from run\.startMs \(.+\) to run\.endMs \(.+\), got 1e\+308/);
   });
 
+  it('reports only an end before the run start', async () => {
+    const message = await problemAfter((document) => {
+      document['run']['endMs'] = document['run']['startMs'] - 1;
+    });
+    expect(message).toMatch(/^run\.endMs: expected a time no earlier than run\.startMs \(.+\), got .+$/);
+  });
+
   it('rejects a message outside the run', async () => {
     const message = await problemAfter((document) => {
       document['run']['messages'][0]['timeMs'] = -3;
